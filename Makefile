@@ -1,0 +1,46 @@
+# make demo   set up .venv, build the examples into out/, say where to look
+# make test   set up .venv with the test tools, then lint, type-check and test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck pytest chromium benchmark clean
+
+demo: $(VENV)/.installed
+	$(BIN)/python examples/build.py out
+
+test: $(VENV)/.installed-test chromium lint typecheck pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests examples benchmarks
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test chromium
+	$(BIN)/pytest
+
+benchmark: $(VENV)/.installed
+	$(BIN)/python benchmarks/render.py
+
+# Debian's Chromium, for the real-browser tests (Playwright never downloads one).
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .pytest_cache .ruff_cache

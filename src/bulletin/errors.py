@@ -1,0 +1,134 @@
+"""The one error tree of bulletin.
+
+Every error the library raises on purpose is a ``BulletinError``, so a caller
+(the CLI among them) can catch one type and print its message::
+
+    BulletinError
+    ├── ContentError          bad content: where it is and what would work
+    │   └── ContentErrors     several ContentErrors from one source, reported together
+    ├── LayoutError           unknown layout, bad layout.toml, template or MJML faults
+    ├── RenderError           a render stage failed (names the stage)
+    ├── RecipientError        a recipient list or address is unusable
+    └── SendError             delivery failed
+
+Messages say what failed, where, and what would work, in one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "BulletinError",
+    "ContentError",
+    "ContentErrors",
+    "LayoutError",
+    "Location",
+    "RecipientError",
+    "RenderError",
+    "SendError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a piece of content came from."""
+
+    block: str = ""
+    """The path to the block in the edition, e.g. ``section 2 "Events" > paragraph 3``."""
+    file: Path | None = None
+    """The source file, when the content was loaded from one."""
+    line: int | None = None
+    """1-based line in ``file``."""
+    column: int | None = None
+    """1-based column in ``file``."""
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return self.block
+        place = str(self.file)
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        return place
+
+
+class BulletinError(Exception):
+    """Base of every error bulletin raises on purpose."""
+
+
+class ContentError(BulletinError, ValueError):
+    """The edition's content is invalid.
+
+    ``str(error)`` is one line: the location (``file:line:col`` when the
+    content came from a file, else the block) followed by the problem.
+    """
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+
+    def at(self, location: Location) -> ContentError:
+        """Return a copy of this error placed at ``location``, keeping known parts."""
+        merged = Location(
+            block=self.location.block or location.block,
+            file=self.location.file or location.file,
+            line=self.location.line if self.location.line is not None else location.line,
+            column=(
+                self.location.column
+                if self.location.column is not None
+                else location.column
+            ),
+        )
+        return type(self)(self.message, merged)
+
+    def within(self, block: str) -> ContentError:
+        """Return a copy whose block path is prefixed with ``block``."""
+        inner = self.location.block
+        path = f"{block} > {inner}" if inner else block
+        return type(self)(
+            self.message,
+            Location(path, self.location.file, self.location.line, self.location.column),
+        )
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ContentErrors(ExceptionGroup[ContentError], BulletinError):  # type: ignore[misc]  # ExceptionGroup and Exception share a base; the MRO is sound at run time
+    """Several content errors from one source, reported in one pass."""
+
+    def __new__(
+        cls, message: str, errors: Sequence[ContentError]
+    ) -> ContentErrors:
+        return super().__new__(cls, message, errors)
+
+    def __str__(self) -> str:
+        lines = [f"{self.message} ({len(self.exceptions)} problems)"]
+        lines.extend(str(error) for error in self.exceptions)
+        return "\n".join(lines)
+
+
+class LayoutError(BulletinError):
+    """A layout is unknown, misconfigured or emits invalid MJML."""
+
+
+class RenderError(BulletinError):
+    """A stage of the render pipeline failed; the message names the stage."""
+
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(f"{stage}: {message}")
+        self.stage = stage
+
+
+class RecipientError(BulletinError):
+    """A recipient list or address cannot be used."""
+
+
+class SendError(BulletinError):
+    """Delivery failed."""

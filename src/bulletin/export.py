@@ -1,0 +1,57 @@
+"""Write a rendered edition to files, atomically.
+
+``<slug>.html`` (the email), ``<slug>.txt`` (its plain-text alternative),
+``<slug>.web.html`` (the "view online" page) and ``assets/`` (the images).
+Each file is written to a temporary name beside its target and renamed over
+it, so a failed export leaves the previous files as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from bulletin.rendering import Rendered
+
+__all__ = ["export", "write_atomic"]
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def export(rendered: Rendered, folder: Path) -> list[Path]:
+    """Write ``rendered`` into ``folder``; return the paths written.
+
+    Images are written first and the pages last, so a page never refers to an
+    image that is not there yet.
+    """
+    folder = Path(folder)
+    written: list[Path] = []
+    for asset in rendered.assets:
+        target = folder / asset.path
+        if not (target.is_file() and target.read_bytes() == asset.data):
+            write_atomic(target, asset.data)
+        written.append(target)
+    pages = {
+        f"{rendered.slug}.txt": rendered.text,
+        f"{rendered.slug}.web.html": rendered.web_html,
+        f"{rendered.slug}.html": rendered.html,
+    }
+    for name, content in pages.items():
+        target = folder / name
+        write_atomic(target, content.encode("utf-8"))
+        written.append(target)
+    return written

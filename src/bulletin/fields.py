@@ -1,0 +1,78 @@
+"""Personal fields: placeholders rendered once, filled in per recipient.
+
+A personal field is written in content as ``{{ first_name }}`` or, with a
+default for recipients who have no value, ``{{ first_name | colleague }}``.
+The renderer leaves a marker of the same form (``{{first_name|colleague}}``)
+in the finished HTML and text: it is plain ASCII that survives markdown-it,
+Jinja2 autoescape, MJML, premailer and quoted-printable unchanged. Sending
+fills each recipient's values in with :func:`fill_html` and :func:`fill_text`,
+never re-rendering.
+
+The layout itself uses one field, ``unsubscribe_url``, for the footer link.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping
+
+__all__ = [
+    "FIELD_NAME",
+    "UNSUBSCRIBE_URL",
+    "field_names",
+    "fill_html",
+    "fill_text",
+    "marker",
+]
+
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+"""A valid field name: lower case letters, digits and underscores."""
+
+UNSUBSCRIBE_URL = "unsubscribe_url"
+"""The field the layouts use for each recipient's unsubscribe link."""
+
+_MARKER = re.compile(r"\{\{([a-z][a-z0-9_]{0,63})(?:\|([^{}|\r\n]*))?\}\}")
+
+
+def marker(name: str, default: str = "") -> str:
+    """Return the marker left in rendered output for field ``name``."""
+    return f"{{{{{name}|{default}}}}}" if default else f"{{{{{name}}}}}"
+
+
+def field_names(document: str) -> frozenset[str]:
+    """Return the names of the fields a rendered document asks for."""
+    return frozenset(match.group(1) for match in _MARKER.finditer(document))
+
+
+def _fill(
+    document: str, values: Mapping[str, str], escape: Callable[[str], str]
+) -> str:
+    def substitute(match: re.Match[str]) -> str:
+        value = values.get(match.group(1), "")
+        if value:
+            return escape(value)
+        # The default was escaped with the document it was rendered into.
+        return match.group(2) or ""
+
+    return _MARKER.sub(substitute, document)
+
+
+def fill_html(document: str, values: Mapping[str, str]) -> str:
+    """Fill the field markers of rendered HTML, escaping each value.
+
+    Values are escaped for both text and attribute context (``<``, ``>``,
+    ``&``, ``"`` and ``'``), so a name such as ``Tom & "Jerry" <x>`` stays text.
+    A field with no value (missing or empty) takes the default it was written
+    with, or nothing.
+
+    Example:
+        >>> fill_html("<p>Dear {{first_name|colleague}}</p>", {"first_name": "Ann"})
+        '<p>Dear Ann</p>'
+    """
+    return _fill(document, values, html.escape)
+
+
+def fill_text(document: str, values: Mapping[str, str]) -> str:
+    """Fill the field markers of a rendered plain-text alternative."""
+    return _fill(document, values, str)

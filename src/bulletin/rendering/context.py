@@ -1,0 +1,160 @@
+"""What a layout's templates and the plain-text writer see: one ``Page``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bulletin.blocks import Block, Event, Image
+from bulletin.fields import UNSUBSCRIBE_URL, marker
+from bulletin.layouts import Layout
+from bulletin.model import Edition, Section
+from bulletin.rendering.dates import format_date, format_range
+from bulletin.settings import Settings
+
+__all__ = ["Heading", "ImageRef", "Page", "slugify"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """Where an image is, once prepared, and the size it is shown at."""
+
+    src: str
+    """``cid:...``, an absolute URL, or (web copy only) ``assets/<name>``."""
+    width: int
+    """Display width in CSS pixels."""
+    height: int | None
+    """Display height, when known (remote images are not fetched)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section or article heading, in the flow of a section's content."""
+
+    level: int
+    """2 for a section, 3 for an article."""
+    text: str
+    """The heading's words."""
+    anchor: str | None = None
+    """The id the contents link to (sections only)."""
+
+
+def slugify(value: str) -> str:
+    """``"What's New"`` -> ``"whats-new"``: ASCII, lower case, hyphens."""
+    ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_only.lower().replace("'", "").replace("’", ""))
+    return "-".join(words)[:60].strip("-") or "section"
+
+
+def anchors(sections: list[Section]) -> tuple[str, ...]:
+    """One unique anchor id per section, from its heading."""
+    seen: dict[str, int] = {}
+    ids: list[str] = []
+    for section in sections:
+        base = slugify(section.heading)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        ids.append(base if count == 0 else f"{base}-{count + 1}")
+    return tuple(ids)
+
+
+@dataclass(frozen=True)
+class Page:
+    """An edition with everything resolved for one output (the email or the web copy)."""
+
+    edition: Edition
+    settings: Settings
+    layout: Layout
+    personal: bool
+    """True for the email (personal field markers), False for the web copy."""
+    images: Mapping[Image, ImageRef]
+    """Each image of the edition (and the logo), prepared."""
+    colours: Mapping[str, str] = field(init=False)
+    font_stack: str = field(init=False)
+    words: Mapping[str, str] = field(init=False)
+    anchors: tuple[str, ...] = field(init=False)
+    date_text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings, layout, edition = self.settings, self.layout, self.edition
+        set_ = object.__setattr__
+        set_(self, "colours", {**layout.colours, **settings.colours})
+        set_(self, "font_stack", settings.font_stack or layout.font_stack)
+        set_(self, "words", layout.words(edition.language, settings.strings))
+        set_(self, "anchors", anchors(edition.sections))
+        set_(
+            self,
+            "date_text",
+            format_date(
+                edition.date,
+                settings.date_format or layout.date_format,
+                layout.month_names(edition.language),
+            ),
+        )
+
+    @property
+    def width(self) -> int:
+        """The email's width in CSS pixels."""
+        return self.layout.width
+
+    @property
+    def content_width(self) -> int:
+        """The width inside the side gutters: the widest an image is shown."""
+        return self.layout.width - 2 * self.layout.gutter
+
+    def outline(self, index: int) -> list[Heading | Block]:
+        """Section ``index`` as one flow: its heading, blocks, then each article's."""
+        section = self.edition.sections[index]
+        items: list[Heading | Block] = [Heading(2, section.heading, self.anchors[index])]
+        items.extend(section.blocks)
+        for article in section.articles:
+            items.append(Heading(3, article.heading))
+            items.extend(article.blocks)
+        return items
+
+    @property
+    def contents(self) -> list[tuple[str, Section]]:
+        """``(anchor, section)`` for the "In this edition" list."""
+        return list(zip(self.anchors, self.edition.sections, strict=True))
+
+    @property
+    def slug(self) -> str:
+        """The edition's file-name slug."""
+        return slugify(self.edition.title)
+
+    @property
+    def view_online_url(self) -> str | None:
+        """The web copy's address, in the email only."""
+        template = self.settings.view_online_url
+        if not self.personal or template is None:
+            return None
+        return template.replace("{slug}", self.slug).replace(
+            "{date}", self.edition.date.isoformat()
+        )
+
+    @property
+    def unsubscribe_url(self) -> str | None:
+        """The unsubscribe link's marker, in the email only."""
+        if not self.personal or self.settings.unsubscribe_url is None:
+            return None
+        return marker(UNSUBSCRIBE_URL)
+
+    @property
+    def logo(self) -> Image | None:
+        """The logo image, if the settings give one."""
+        return self.settings.logo
+
+    def image(self, image: Image) -> ImageRef:
+        """The prepared form of ``image``."""
+        return self.images[image]
+
+    def event_date(self, event: Event) -> str:
+        """The event's date or range, in words."""
+        pattern = self.layout.date_format
+        if "{day}" not in pattern:
+            pattern = "{day} {month} {year}"
+        return format_range(
+            event.date, event.end_date, pattern, self.layout.month_names(self.edition.language)
+        )

@@ -1,0 +1,169 @@
+"""The render pipeline: an edition and settings in, a ``Rendered`` email out.
+
+The stages, in order::
+
+    images        local files resized, hashed; refs for the templates   images.py
+    template      layout (Jinja2) -> MJML                                template.py
+    validate      our check of the MJML (mjml-python checks nothing)    validate.py
+    mjml          MJML -> responsive HTML (mjml-python, no network)      mjml.py
+    inline        layout CSS -> style attributes (premailer)             inline.py
+    text          model -> plain-text alternative                        text.py
+
+The web copy ("view online") takes the same path without personal fields and
+without inlining (browsers read ``<style>``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.blocks import Block, Image
+from bulletin.colours import contrast_ratio
+from bulletin.fields import field_names
+from bulletin.layouts import DEFAULT_LAYOUT, Layout, load_layout
+from bulletin.model import Edition
+from bulletin.rendering.context import Page, slugify
+from bulletin.rendering.images import Asset, prepare_images
+from bulletin.rendering.inline import inline_css
+from bulletin.rendering.mjml import compile_mjml
+from bulletin.rendering.template import render_css, render_mjml
+from bulletin.rendering.text import plain_text
+from bulletin.rendering.validate import check_mjml
+from bulletin.settings import Settings
+
+__all__ = ["Rendered", "render"]
+
+log = logging.getLogger("bulletin")
+
+MIN_CONTRAST = 4.5
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered edition, ready to export or personalise and send."""
+
+    subject: str
+    """The subject line."""
+    preheader: str
+    """The inbox preview text."""
+    html: str
+    """The email's HTML, CSS inlined, with personal field markers."""
+    text: str
+    """The plain-text alternative, with personal field markers."""
+    web_html: str
+    """The "view online" page: the same content, no personal fields, ``noindex``."""
+    assets: tuple[Asset, ...]
+    """Prepared image files."""
+    images_embedded: bool
+    """True when the email refers to its images as ``cid:`` parts to embed; False
+    when they are referred to at the settings' ``image_base_url``."""
+    slug: str
+    """A file-name form of the title, e.g. ``dscp-newsletter-january-2025``."""
+    fields: frozenset[str]
+    """The personal fields the HTML and text ask for, e.g. ``unsubscribe_url``."""
+
+
+def render(
+    edition: Edition,
+    settings: Settings | None = None,
+    *,
+    layout: str | Path | Layout = DEFAULT_LAYOUT,
+    base_dir: Path | None = None,
+) -> Rendered:
+    """Render ``edition`` to send-ready HTML, plain text and images.
+
+    Args:
+        edition: what to render.
+        settings: the organisation's settings; the layout's defaults when None.
+        layout: a layout name, a layout folder, or a loaded :class:`Layout`.
+            Folders in ``settings.layout_paths`` are searched before the
+            built-in layouts.
+        base_dir: the folder local image paths are relative to (the current
+            folder when None).
+
+    Raises:
+        ContentError: an image is missing or unreadable.
+        LayoutError: the layout is unknown, broken, or emits invalid MJML.
+        RenderError: mjml-python or premailer failed.
+
+    Example:
+        >>> from datetime import date
+        >>> from bulletin import Edition, render
+        >>> edition = Edition("News", date(2025, 1, 15))
+        >>> edition.section("Training").paragraph("Book **now**.")  # doctest: +ELLIPSIS
+        Section(...)
+        >>> render(edition).subject
+        'News'
+    """
+    settings = settings or Settings()
+    if not isinstance(layout, Layout):
+        layout = load_layout(layout, settings.layout_paths)
+    folder = base_dir if base_dir is not None else Path.cwd()
+    _warn_contrast(layout, settings)
+
+    wanted = list(_images(edition, settings, layout.width - 2 * layout.gutter))
+    email_images, assets = prepare_images(
+        wanted, folder, base_url=settings.image_base_url
+    )
+    web_images, _ = prepare_images(
+        wanted, folder, base_url=settings.image_base_url, web=True
+    )
+    email = Page(edition, settings, layout, personal=True, images=email_images)
+    web = Page(edition, settings, layout, personal=False, images=web_images)
+
+    source = f"layout {layout.name!r}"
+    email_mjml = render_mjml(email)
+    check_mjml(email_mjml, source=source)
+    css = render_css(email)
+    html = inline_css(compile_mjml(email_mjml), css)
+
+    web_mjml = render_mjml(web)
+    check_mjml(web_mjml, source=source)
+    web_html = compile_mjml(web_mjml)
+
+    text = plain_text(email)
+    return Rendered(
+        subject=edition.email_subject,
+        preheader=edition.preheader,
+        html=html,
+        text=text,
+        web_html=web_html,
+        assets=assets,
+        images_embedded=settings.image_base_url is None,
+        slug=slugify(edition.title),
+        fields=field_names(html) | field_names(text),
+    )
+
+
+def _images(edition: Edition, settings: Settings, width: int) -> Iterator[tuple[Image, int]]:
+    """Every image with the widest it can be shown: the logo, then the content."""
+    if settings.logo is not None:
+        yield settings.logo, width
+    blocks: list[Block] = list(edition.intro)
+    for section in edition.sections:
+        blocks.extend(section.blocks)
+        for article in section.articles:
+            blocks.extend(article.blocks)
+    for block in blocks:
+        if isinstance(block, Image):
+            yield block, width
+
+
+def _warn_contrast(layout: Layout, settings: Settings) -> None:
+    colours = {**layout.colours, **settings.colours}
+    for foreground, background in layout.contrast:
+        ratio = contrast_ratio(colours[foreground], colours[background])
+        if ratio < MIN_CONTRAST:
+            log.warning(
+                "colours %s (%s) on %s (%s) have contrast %.1f:1, below %.1f:1; "
+                "some readers will not be able to read it",
+                foreground,
+                colours[foreground],
+                background,
+                colours[background],
+                ratio,
+                MIN_CONTRAST,
+            )

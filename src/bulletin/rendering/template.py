@@ -1,0 +1,114 @@
+"""Stage 1: the layout's Jinja2 templates turn a ``Page`` into MJML."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from bulletin.blocks import Block, BulletList, Callout, Contact, Event, Paragraph, Quote
+from bulletin.errors import LayoutError
+from bulletin.inline import Text
+from bulletin.layouts import ENTRY_TEMPLATE
+from bulletin.rendering.context import Heading, Page
+from bulletin.rendering.markup import inline_html
+
+__all__ = ["INLINE_CSS", "flow", "render_css", "render_mjml", "render_template"]
+
+INLINE_CSS = "inline.css.j2"
+"""The layout template holding the CSS that is inlined into the email."""
+
+_FLOWING = (Heading, Paragraph, BulletList, Quote, Contact, Event, Callout)
+
+
+def render_mjml(page: Page) -> str:
+    """Render the layout's entry template (``edition.mjml.j2``) for ``page``."""
+    return render_template(page, ENTRY_TEMPLATE)
+
+
+def render_css(page: Page) -> str:
+    """Render the layout's ``inline.css.j2``: the CSS inlined into the email."""
+    return render_template(page, INLINE_CSS, missing_ok=True)
+
+
+def render_template(page: Page, name: str, *, missing_ok: bool = False) -> str:
+    """Render one template of the layout for ``page``.
+
+    Raises:
+        LayoutError: the template is missing (unless ``missing_ok``), has a
+            syntax error or uses a name that does not exist (the message gives
+            the template and line).
+    """
+    environment = _environment(page.layout.folders)
+    try:
+        template = environment.get_template(name)
+        return template.render(page=page, edition=page.edition, settings=page.settings)
+    except jinja2.TemplateSyntaxError as error:
+        raise LayoutError(
+            f"{error.filename or error.name}:{error.lineno}: {error.message}"
+        ) from None
+    except jinja2.TemplateNotFound as error:
+        if missing_ok and error.name == name:
+            return ""
+        raise LayoutError(
+            f"layout {page.layout.name!r} has no template {error.name!r} "
+            f"(looked in {', '.join(map(str, page.layout.folders))})"
+        ) from None
+    except jinja2.UndefinedError as error:
+        raise LayoutError(f"layout {page.layout.name!r}: {error.message}") from None
+
+
+def flow(blocks: list[Heading | Block]) -> Iterator[tuple[str, list[Heading | Block]]]:
+    """Group consecutive text blocks so a layout can put them in one ``mj-text``.
+
+    Yields ``("text", [blocks...])`` for runs of headings, paragraphs, lists,
+    quotes, contacts, events and callouts, and ``(kind, [block])`` for anything else,
+    ``kind`` being the block's class name in lower case (``image``, ``button``,
+    ``divider``). Fewer MJML components keep the email well under Gmail's clip.
+    """
+    run: list[Heading | Block] = []
+    for block in blocks:
+        if isinstance(block, _FLOWING):
+            run.append(block)
+            continue
+        if run:
+            yield "text", run
+            run = []
+        yield type(block).__name__.lower(), [block]
+    if run:
+        yield "text", run
+
+
+def _kind(block: object) -> str:
+    return type(block).__name__.lower()
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        # MJML is HTML: escape everything. The inlined CSS is not, and only
+        # ever sees validated colours and font names.
+        autoescape=lambda name: name is None or not name.endswith(".css.j2"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    environment.filters["inline"] = _inline
+    environment.filters["flow"] = flow
+    environment.filters["kind"] = _kind
+    return environment
+
+
+@jinja2.pass_context
+def _inline(context: Any, text: Text | None) -> Markup:
+    if text is None:
+        return Markup("")
+    page: Page = context["page"]
+    return inline_html(text, personal=page.personal)
+

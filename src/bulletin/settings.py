@@ -1,0 +1,150 @@
+"""The organisation's standing details, passed to :func:`bulletin.rendering`.
+
+Everything here overrides the chosen layout's defaults; anything left as
+``None`` (or empty) keeps the layout's value. The editors' ``bulletin.toml``
+is read into one of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from bulletin.blocks import Contact, Image
+from bulletin.errors import ContentError
+from bulletin.inline import Text, TextLike
+from bulletin.links import check_link
+
+__all__ = ["Sender", "Settings"]
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who the bulletin is from."""
+
+    name: str
+    """The display name, e.g. "Durham Safeguarding Children Partnership"."""
+    address: str
+    """The email address, e.g. ``news@example.org``."""
+
+    def __post_init__(self) -> None:
+        for value in (self.name, self.address):
+            if _HEADER_UNSAFE.search(value):
+                raise ContentError(
+                    f"sender {value!r} contains a line break or control character"
+                ).within("settings")
+        if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", self.address):
+            raise ContentError(
+                f"sender address {self.address!r} is not an email address; "
+                "write e.g. news@example.org"
+            ).within("settings")
+
+    @property
+    def domain(self) -> str:
+        """The part of the address after ``@``."""
+        return self.address.rpartition("@")[2]
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Settings:
+    """Organisation settings that override the layout's defaults."""
+
+    publisher: str
+    """The organisation's name, shown in the header and footer."""
+    logo: Image | None
+    """The logo at the top; its ``alt`` should name the organisation."""
+    colours: Mapping[str, str]
+    """Brand colours by the layout's names (``brand``, ``accent``, ``text``...)."""
+    font_stack: str | None
+    """A CSS font-family list of locally installed fonts."""
+    contact: Contact | None
+    """Contact details shown before the footer."""
+    footer: Text | None
+    """Footer text, e.g. why the reader receives the bulletin."""
+    sender: Sender | None
+    """Who the bulletin is from."""
+    view_online_url: str | None
+    """Template of the web copy's address: ``{slug}`` and ``{date}`` are filled in."""
+    unsubscribe_url: str | None
+    """Template of each recipient's unsubscribe link, filled in when sending."""
+    subscribe_url: str | None
+    """Where readers can subscribe or manage their subscription."""
+    image_base_url: str | None
+    """Where the exported ``assets/`` folder is published; images are embedded when None."""
+    date_format: str | None
+    """How the issue date is written, e.g. ``{month} {year}``."""
+    strings: Mapping[str, str]
+    """Overrides for the layout's own words (``in_this_edition``, ``unsubscribe``...)."""
+    layout_paths: tuple[Path, ...]
+    """Folders searched for layouts before the built-in ones."""
+
+    def __init__(
+        self,
+        *,
+        publisher: str = "",
+        logo: Image | None = None,
+        colours: Mapping[str, str] | None = None,
+        font_stack: str | None = None,
+        contact: Contact | None = None,
+        footer: TextLike | None = None,
+        sender: Sender | None = None,
+        view_online_url: str | None = None,
+        unsubscribe_url: str | None = None,
+        subscribe_url: str | None = None,
+        image_base_url: str | None = None,
+        date_format: str | None = None,
+        strings: Mapping[str, str] | None = None,
+        layout_paths: tuple[Path, ...] = (),
+    ) -> None:
+        colours = dict(colours or {})
+        for name, value in colours.items():
+            if not _COLOUR.fullmatch(value):
+                raise ContentError(
+                    f"colour {name} = {value!r} is not a colour; write six hex digits "
+                    "like '#1d4f91'"
+                ).within("settings")
+        if font_stack is not None and re.search(r"[;{}<>]|url\(", font_stack):
+            raise ContentError(
+                f"font stack {font_stack!r} may only name fonts, e.g. "
+                "'Arial, Helvetica, sans-serif'"
+            ).within("settings")
+        for name, url in (
+            ("view_online_url", view_online_url),
+            ("unsubscribe_url", unsubscribe_url),
+            ("subscribe_url", subscribe_url),
+        ):
+            if url is not None:
+                try:
+                    check_link(url, what=name)
+                except ContentError as error:
+                    raise error.within("settings") from None
+        if image_base_url is not None and urlsplit(image_base_url).scheme != "https":
+            raise ContentError(
+                f"image_base_url {image_base_url!r} must be an https:// address"
+            ).within("settings")
+        values = {
+            "publisher": publisher,
+            "logo": logo,
+            "colours": MappingProxyType(colours),
+            "font_stack": font_stack,
+            "contact": contact,
+            "footer": None if footer is None else Text.coerce(footer),
+            "sender": sender,
+            "view_online_url": view_online_url,
+            "unsubscribe_url": unsubscribe_url,
+            "subscribe_url": subscribe_url,
+            "image_base_url": image_base_url.rstrip("/") if image_base_url else None,
+            "date_format": date_format,
+            "strings": MappingProxyType(dict(strings or {})),
+            "layout_paths": tuple(Path(path) for path in layout_paths),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
