@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
                 f"  wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
             )
     print(
-        f"\nOpen the .html files above in a browser; the .txt files are the plain-text versions."
+        "\nOpen the .html files above in a browser; the .txt files are the plain-text versions."
     )
     return 0
 

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (the text keeps the originals' curly quotes and dashes verbatim)
 """February 2019 newsletter, built with the fluent builder.
 
 Reproduces the Derbyshire Safeguarding Children Board's February 2019

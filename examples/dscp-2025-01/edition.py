@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (the text keeps the originals' curly quotes and dashes verbatim)
 """DSCP Newsletter - January 2025, built declaratively (constructors only).
 
 Reproduces the Durham Safeguarding Children Partnership's January 2025

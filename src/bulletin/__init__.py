@@ -36,7 +36,7 @@ from bulletin.blocks import (
 from bulletin.errors import (
     BulletinError,
     ContentError,
-    ContentErrors,
+    ContentErrorGroup,
     LayoutError,
     Location,
     RecipientError,
@@ -62,7 +62,7 @@ __all__ = [
     "Callout",
     "Contact",
     "ContentError",
-    "ContentErrors",
+    "ContentErrorGroup",
     "Divider",
     "Edition",
     "Event",

@@ -127,7 +127,9 @@ class BulletList:
     numbered: bool
     """True for a numbered list, False for bullets."""
 
-    def __init__(self, items: Iterable[ListItemLike], *, numbered: bool = False) -> None:
+    def __init__(
+        self, items: Iterable[ListItemLike], *, numbered: bool = False
+    ) -> None:
         what = "numbered list" if numbered else "bullet list"
         try:
             converted = _items(items)
@@ -167,9 +169,9 @@ class Image:
     ) -> None:
         source = str(src).replace("\\", "/") if isinstance(src, PurePath) else src
         if not source:
-            raise ContentError("image has no src; give a file path or https URL").within(
-                "image"
-            )
+            raise ContentError(
+                "image has no src; give a file path or https URL"
+            ).within("image")
         if not alt or not alt.strip():
             raise ContentError(
                 f"image {source!r} has no alt text; say what the picture shows, "
@@ -185,7 +187,9 @@ class Image:
                 f"image {source!r} is not a picture file; use "
                 + ", ".join(_IMAGE_SUFFIXES)
             ).within("image")
-        if width is not None and not (isinstance(width, int) and 0 < width <= MAX_IMAGE_WIDTH):
+        if width is not None and not (
+            isinstance(width, int) and 0 < width <= MAX_IMAGE_WIDTH
+        ):
             raise ContentError(
                 f"image {source!r} width {width!r} must be a whole number of pixels "
                 f"from 1 to {MAX_IMAGE_WIDTH}"
@@ -279,7 +283,9 @@ class Contact:
                 f"phone number {phone!r} is not a phone number; write digits, "
                 "spaces and an optional leading +, e.g. 03000 265770"
             ).within("contact")
-        if email is not None and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email):
+        if email is not None and not re.fullmatch(
+            r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email
+        ):
             raise ContentError(
                 f"email address {email!r} is not valid; write e.g. news@example.org"
             ).within("contact")
@@ -378,6 +384,14 @@ class Callout:
 
 
 Block: TypeAlias = (
-    Paragraph | BulletList | Image | Button | Quote | Divider | Contact | Event | Callout
+    Paragraph
+    | BulletList
+    | Image
+    | Button
+    | Quote
+    | Divider
+    | Contact
+    | Event
+    | Callout
 )
 """Any block a section, article or intro can hold."""

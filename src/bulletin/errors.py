@@ -5,7 +5,7 @@ Every error the library raises on purpose is a ``BulletinError``, so a caller
 
     BulletinError
     ├── ContentError          bad content: where it is and what would work
-    │   └── ContentErrors     several ContentErrors from one source, reported together
+    │   └── ContentErrorGroup several content errors of one source, reported together
     ├── LayoutError           unknown layout, bad layout.toml, template or MJML faults
     ├── RenderError           a render stage failed (names the stage)
     ├── RecipientError        a recipient list or address is unusable
@@ -23,7 +23,7 @@ from pathlib import Path
 __all__ = [
     "BulletinError",
     "ContentError",
-    "ContentErrors",
+    "ContentErrorGroup",
     "LayoutError",
     "Location",
     "RecipientError",
@@ -77,7 +77,9 @@ class ContentError(BulletinError, ValueError):
         merged = Location(
             block=self.location.block or location.block,
             file=self.location.file or location.file,
-            line=self.location.line if self.location.line is not None else location.line,
+            line=self.location.line
+            if self.location.line is not None
+            else location.line,
             column=(
                 self.location.column
                 if self.location.column is not None
@@ -92,7 +94,9 @@ class ContentError(BulletinError, ValueError):
         path = f"{block} > {inner}" if inner else block
         return type(self)(
             self.message,
-            Location(path, self.location.file, self.location.line, self.location.column),
+            Location(
+                path, self.location.file, self.location.line, self.location.column
+            ),
         )
 
     def __str__(self) -> str:
@@ -100,12 +104,10 @@ class ContentError(BulletinError, ValueError):
         return f"{where}: {self.message}" if where else self.message
 
 
-class ContentErrors(ExceptionGroup[ContentError], BulletinError):  # type: ignore[misc]  # ExceptionGroup and Exception share a base; the MRO is sound at run time
+class ContentErrorGroup(ExceptionGroup[ContentError], BulletinError):  # noqa: N818 - an ExceptionGroup, named like one
     """Several content errors from one source, reported in one pass."""
 
-    def __new__(
-        cls, message: str, errors: Sequence[ContentError]
-    ) -> ContentErrors:
+    def __new__(cls, message: str, errors: Sequence[ContentError]) -> ContentErrorGroup:
         return super().__new__(cls, message, errors)
 
     def __str__(self) -> str:

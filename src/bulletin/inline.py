@@ -128,9 +128,7 @@ class Text:
             return value
         if isinstance(value, str):
             return cls.markdown(value)
-        raise ContentError(
-            f"expected text (a str or Text), got {type(value).__name__}"
-        )
+        raise ContentError(f"expected text (a str or Text), got {type(value).__name__}")
 
     def __str__(self) -> str:
         """The text with its markup removed and fields shown by their defaults."""
@@ -200,7 +198,11 @@ def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:
     return tuple(merged)
 
 
-_CLOSERS = {"strong_open": "strong_close", "em_open": "em_close", "link_open": "link_close"}
+_CLOSERS = {
+    "strong_open": "strong_close",
+    "em_open": "em_close",
+    "link_open": "link_close",
+}
 
 
 def _convert(tokens: list[Token]) -> list[Inline]:

@@ -78,13 +78,17 @@ def available_layouts(search_path: Sequence[Path] = ()) -> dict[str, Path]:
     return _scan((*map(Path, search_path), builtin_layouts_folder()))
 
 
-def _scan(roots: Sequence[Path], exclude: frozenset[Path] = frozenset()) -> dict[str, Path]:
+def _scan(
+    roots: Sequence[Path], exclude: frozenset[Path] = frozenset()
+) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for root in roots:
         if not root.is_dir():
             continue
         for candidate in sorted(root.iterdir()):
-            if (candidate / "layout.toml").is_file() and candidate.resolve() not in exclude:
+            if (
+                candidate / "layout.toml"
+            ).is_file() and candidate.resolve() not in exclude:
                 found.setdefault(candidate.name, candidate.resolve())
     return found
 
@@ -116,7 +120,7 @@ class Layout:
     contrast: tuple[tuple[str, str], ...]
     """Pairs of colour names (text, background) that must reach 4.5:1."""
 
-    def words(self, language: str, overrides: Mapping[str, str] = {}) -> dict[str, str]:  # noqa: B006 - read only
+    def words(self, language: str, overrides: Mapping[str, str] = {}) -> dict[str, str]:
         """The layout's words for ``language`` (``en-GB`` falls back to ``en``)."""
         words: dict[str, str] = {}
         for tag in ("en", *_language_chain(language)):
@@ -138,7 +142,9 @@ def _language_chain(language: str) -> list[str]:
     return ["-".join(parts[: index + 1]) for index in range(len(parts))]
 
 
-def load_layout(name: str | Path = DEFAULT_LAYOUT, search_path: Sequence[Path] = ()) -> Layout:
+def load_layout(
+    name: str | Path = DEFAULT_LAYOUT, search_path: Sequence[Path] = ()
+) -> Layout:
     """Find and read a layout by name, or from a folder path.
 
     Raises:
@@ -162,7 +168,11 @@ def _load(name: str, search_path: tuple[Path, ...]) -> Layout:
         for language, names in table.get("months", {}).items():
             months[language] = tuple(names)
         data.update(
-            {key: value for key, value in table.items() if key not in ("colours", "strings", "months")}
+            {
+                key: value
+                for key, value in table.items()
+                if key not in ("colours", "strings", "months")
+            }
         )
     own_name, own_folder, _ = chain[0]
     where = own_folder / "layout.toml"
@@ -191,7 +201,9 @@ def _load(name: str, search_path: tuple[Path, ...]) -> Layout:
     return layout
 
 
-def _chain(name: str, search_path: tuple[Path, ...]) -> list[tuple[str, Path, dict[str, Any]]]:
+def _chain(
+    name: str, search_path: tuple[Path, ...]
+) -> list[tuple[str, Path, dict[str, Any]]]:
     """The layout and each layout it extends, nearest first."""
     roots = (*search_path, builtin_layouts_folder())
     chain: list[tuple[str, Path, dict[str, Any]]] = []
@@ -203,7 +215,9 @@ def _chain(name: str, search_path: tuple[Path, ...]) -> list[tuple[str, Path, di
         if not parent:
             return chain
         if not isinstance(parent, str):
-            raise LayoutError(f"{folder / 'layout.toml'}: extends must be a layout name")
+            raise LayoutError(
+                f"{folder / 'layout.toml'}: extends must be a layout name"
+            )
         # Folders already in the chain are skipped, so a user's "classic" may
         # extend the built-in "classic".
         folder = _find(parent, roots, frozenset(f for _, f, _ in chain))
@@ -227,7 +241,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as file:
             table = tomllib.load(file)
     except OSError as error:
-        raise LayoutError(f"{path}: cannot read layout settings: {error.strerror}") from None
+        raise LayoutError(
+            f"{path}: cannot read layout settings: {error.strerror}"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise LayoutError(f"{path}: {error}") from None
     unknown = sorted(set(table) - _KEYS)

@@ -47,5 +47,7 @@ def check_link(url: str, *, what: str = "link") -> str:
         )
         raise ContentError(f"{what} URL {url!r} is not allowed: {hint}")
     if scheme in ("http", "https") and not urlsplit(url).netloc:
-        raise ContentError(f"{what} URL {url!r} has no host; write https://example.org/...")
+        raise ContentError(
+            f"{what} URL {url!r} has no host; write https://example.org/..."
+        )
     return url

@@ -38,7 +38,17 @@ from bulletin.inline import Text, TextLike
 
 __all__ = ["Article", "Edition", "Section"]
 
-_BLOCK_TYPES = (Paragraph, BulletList, Image, Button, Quote, Divider, Contact, Event, Callout)
+_BLOCK_TYPES = (
+    Paragraph,
+    BulletList,
+    Image,
+    Button,
+    Quote,
+    Divider,
+    Contact,
+    Event,
+    Callout,
+)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
@@ -67,7 +77,9 @@ def _heading(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{what} has no heading")
     if _HEADER_UNSAFE.search(value):
-        raise ContentError(f"{what} heading {value!r} contains a line break or control character")
+        raise ContentError(
+            f"{what} heading {value!r} contains a line break or control character"
+        )
     return value.strip()
 
 
@@ -187,7 +199,7 @@ class Section(_Blocks):
     def article(self, heading: str, blocks: Iterable[Block | TextLike] = ()) -> Article:
         """Append an article and return it, for adding its blocks."""
         try:
-            article = Article(heading, list(blocks))
+            article = Article(heading, _blocks(blocks, f"article {heading!r}"))
         except ContentError as error:
             raise error.within(self._where) from None
         self.articles.append(article)
@@ -242,7 +254,7 @@ class Edition:
 
     def section(self, heading: str, blocks: Sequence[Block | TextLike] = ()) -> Section:
         """Append a section and return it, for adding blocks fluently."""
-        section = Section(heading, list(blocks))
+        section = Section(heading, _blocks(blocks, f"section {heading!r}"))
         self.sections.append(section)
         return section
 

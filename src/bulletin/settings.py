@@ -129,7 +129,7 @@ class Settings:
             raise ContentError(
                 f"image_base_url {image_base_url!r} must be an https:// address"
             ).within("settings")
-        values = {
+        values: dict[str, object] = {
             "publisher": publisher,
             "logo": logo,
             "colours": MappingProxyType(colours),
@@ -145,6 +145,5 @@ class Settings:
             "strings": MappingProxyType(dict(strings or {})),
             "layout_paths": tuple(Path(path) for path in layout_paths),
         }
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
-
+        for key, item in values.items():
+            object.__setattr__(self, key, item)

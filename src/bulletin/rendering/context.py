@@ -44,7 +44,9 @@ class Heading:
 def slugify(value: str) -> str:
     """``"What's New"`` -> ``"whats-new"``: ASCII, lower case, hyphens."""
     ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_only.lower().replace("'", "").replace("’", ""))
+    words = re.findall(
+        r"[a-z0-9]+", ascii_only.lower().replace("'", "").replace("’", "")
+    )
     return "-".join(words)[:60].strip("-") or "section"
 
 
@@ -107,7 +109,9 @@ class Page:
     def outline(self, index: int) -> list[Heading | Block]:
         """Section ``index`` as one flow: its heading, blocks, then each article's."""
         section = self.edition.sections[index]
-        items: list[Heading | Block] = [Heading(2, section.heading, self.anchors[index])]
+        items: list[Heading | Block] = [
+            Heading(2, section.heading, self.anchors[index])
+        ]
         items.extend(section.blocks)
         for article in section.articles:
             items.append(Heading(3, article.heading))
@@ -156,5 +160,8 @@ class Page:
         if "{day}" not in pattern:
             pattern = "{day} {month} {year}"
         return format_range(
-            event.date, event.end_date, pattern, self.layout.month_names(self.edition.language)
+            event.date,
+            event.end_date,
+            pattern,
+            self.layout.month_names(self.edition.language),
         )

@@ -33,4 +33,6 @@ def format_range(
         return f"{start.day}–{format_date(end, pattern, months)}"
     if start.year == end.year:
         return f"{start.day} {months[start.month - 1]} – {format_date(end, pattern, months)}"
-    return f"{format_date(start, pattern, months)} – {format_date(end, pattern, months)}"
+    return (
+        f"{format_date(start, pattern, months)} – {format_date(end, pattern, months)}"
+    )

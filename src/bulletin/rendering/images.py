@@ -113,7 +113,11 @@ def _prepare(path: Path, mtime_ns: int, size: int, max_pixels: int) -> Asset:
                     f"image {path.name!r} is animated; many mail clients show only its "
                     "first frame, so use a still picture"
                 ).within("image")
-            lossless = opened.format in ("PNG", "GIF") or opened.mode in ("RGBA", "LA", "P")
+            lossless = opened.format in ("PNG", "GIF") or opened.mode in (
+                "RGBA",
+                "LA",
+                "P",
+            )
             picture = ImageOps.exif_transpose(opened)
             picture.load()
     except UnidentifiedImageError:
@@ -121,9 +125,9 @@ def _prepare(path: Path, mtime_ns: int, size: int, max_pixels: int) -> Asset:
             f"image {path.name!r} is not a picture Pillow can read; use PNG, JPEG, GIF or WebP"
         ).within("image") from None
     except OSError as error:
-        raise ContentError(
-            f"image {path.name!r} cannot be read: {error}"
-        ).within("image") from None
+        raise ContentError(f"image {path.name!r} cannot be read: {error}").within(
+            "image"
+        ) from None
     if picture.width > max_pixels:
         if picture.mode in ("P", "1"):
             picture = picture.convert("RGBA")

@@ -57,4 +57,3 @@ def inline_css(html: str, css: str) -> str:
     if not inlined.lstrip().lower().startswith("<!doctype"):
         inlined = f"{_DOCTYPE}{inlined}"
     return inlined
-

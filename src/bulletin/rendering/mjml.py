@@ -21,5 +21,7 @@ def compile_mjml(mjml: str) -> str:
     try:
         html: str = mjml2html(mjml, disable_comments=True, fonts={})
     except Exception as error:  # mjml-python raises a bare Exception subclass
-        raise RenderError("mjml", str(error).splitlines()[0] if str(error) else repr(error)) from None
+        raise RenderError(
+            "mjml", str(error).splitlines()[0] if str(error) else repr(error)
+        ) from None
     return html

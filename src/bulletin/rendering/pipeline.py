@@ -122,7 +122,10 @@ def render(
 
     web_mjml = render_mjml(web)
     check_mjml(web_mjml, source=source)
-    web_html = compile_mjml(web_mjml)
+    # Browsers read <style>, so the web copy carries the layout CSS as it is.
+    web_html = compile_mjml(web_mjml).replace(
+        "</head>", f'<style type="text/css">{render_css(web)}</style></head>', 1
+    )
 
     text = plain_text(email)
     return Rendered(
@@ -138,7 +141,9 @@ def render(
     )
 
 
-def _images(edition: Edition, settings: Settings, width: int) -> Iterator[tuple[Image, int]]:
+def _images(
+    edition: Edition, settings: Settings, width: int
+) -> Iterator[tuple[Image, int]]:
     """Every image with the widest it can be shown: the logo, then the content."""
     if settings.logo is not None:
         yield settings.logo, width

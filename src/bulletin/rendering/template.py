@@ -89,8 +89,19 @@ def _kind(block: object) -> str:
 
 @functools.lru_cache(maxsize=16)
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    # A template is looked up in the layout's own folder, then in each layout it
+    # extends; "<parent name>/<template>" reaches a parent's version explicitly,
+    # so a template can include the one it replaces.
+    parents: dict[str, jinja2.BaseLoader] = {}
+    for folder in folders[1:]:
+        parents.setdefault(folder.name, jinja2.FileSystemLoader(str(folder)))
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader([str(folder) for folder in folders]),
+                jinja2.PrefixLoader(parents),
+            ]
+        ),
         # MJML is HTML: escape everything. The inlined CSS is not, and only
         # ever sees validated colours and font names.
         autoescape=lambda name: name is None or not name.endswith(".css.j2"),
@@ -111,4 +122,3 @@ def _inline(context: Any, text: Text | None) -> Markup:
         return Markup("")
     page: Page = context["page"]
     return inline_html(text, personal=page.personal)
-

@@ -90,7 +90,7 @@ class _Writer:
         for block in blocks:
             self.block(block)
 
-    def block(self, block: Block) -> None:  # noqa: C901 - one branch per block type
+    def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
             self.para_text(block.text)
         elif isinstance(block, BulletList):
@@ -125,7 +125,11 @@ class _Writer:
         pad = " " * indent
         self.wrap(self.inline(item.text), pad + bullet, pad + " " * len(bullet))
         for child_number, child in enumerate(item.children, start=1):
-            self.item(child, child_number if number is not None else None, indent + len(bullet))
+            self.item(
+                child,
+                child_number if number is not None else None,
+                indent + len(bullet),
+            )
 
     def event(self, event: Event) -> None:
         self.wrap(self.inline(event.title))
@@ -192,7 +196,9 @@ class _Writer:
         if isinstance(node, LineBreak):
             return "\n"
         if isinstance(node, Field):
-            return marker(node.name, node.default) if self.page.personal else node.default
+            return (
+                marker(node.name, node.default) if self.page.personal else node.default
+            )
         inner = "".join(self.node(child) for child in node.children)
         if isinstance(node, Strong | Emphasis):
             return inner
@@ -205,7 +211,9 @@ class _Writer:
             return ""
         shown = label.strip().lower()
         bare = url.lower().split(":", 1)[-1].removeprefix("//").removeprefix("www.")
-        if shown in (url.lower(), bare, bare.rstrip("/")) or shown.removeprefix("www.") == bare.rstrip("/"):
+        if shown in (url.lower(), bare, bare.rstrip("/")) or shown.removeprefix(
+            "www."
+        ) == bare.rstrip("/"):
             return ""
         number = self.links.setdefault(url, len(self.links) + 1)
         return f" [{number}]"

@@ -22,7 +22,9 @@ __all__ = ["COMPONENTS", "check_mjml"]
 _PADDING = frozenset(
     {"padding", "padding-top", "padding-right", "padding-bottom", "padding-left"}
 )
-_BORDER = frozenset({"border", "border-top", "border-right", "border-bottom", "border-left"})
+_BORDER = frozenset(
+    {"border", "border-top", "border-right", "border-bottom", "border-left"}
+)
 _BODY_COMMON = frozenset({"css-class", "mj-class"})
 _FONT = frozenset(
     {
@@ -163,9 +165,19 @@ COMPONENTS: dict[str, frozenset[str]] = {
 """Each MJML component bulletin accepts, with the attributes it accepts."""
 
 # Inside these, content is HTML (or CSS, or text): not MJML.
-_ENDING = ("mj-text", "mj-button", "mj-raw", "mj-table", "mj-style", "mj-title", "mj-preview")
+_ENDING = (
+    "mj-text",
+    "mj-button",
+    "mj-raw",
+    "mj-table",
+    "mj-style",
+    "mj-title",
+    "mj-preview",
+)
 _OPEN_ANY = frozenset({"mj-all", "mj-class"})
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s+[^\s=/>]+(?:\s*=\s*\"[^\"]*\")?)*)\s*(/?)>")
+_TAG = re.compile(
+    r"<(/?)([a-zA-Z][\w-]*)((?:\s+[^\s=/>]+(?:\s*=\s*\"[^\"]*\")?)*)\s*(/?)>"
+)
 _ATTRIBUTE = re.compile(r"([^\s=/>]+)(?:\s*=\s*\"[^\"]*\")?")
 
 
@@ -207,7 +219,9 @@ def _check_attributes(tag: str, attributes: str, source: str, line: int) -> None
             _fail(f"unknown attribute {name!r} on <{tag}>", name, allowed, source, line)
 
 
-def _fail(problem: str, name: str, known: Iterable[str], source: str, line: int) -> None:
+def _fail(
+    problem: str, name: str, known: Iterable[str], source: str, line: int
+) -> None:
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise LayoutError(f"{source}: MJML line {line}: {problem}{hint}")

@@ -1,0 +1,66 @@
+"""Shared fixtures: the example editions, rendered once per session."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bulletin import Edition, Rendered, Settings, render
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+REFERENCE = ROOT / "tests" / "reference"
+EXAMPLE_NAMES = ("dscp-2025-01", "dscb-2019-02")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example edition, its settings, folder and rendering."""
+
+    name: str
+    folder: Path
+    edition: Edition
+    settings: Settings
+    rendered: Rendered
+
+
+def load_example(name: str) -> tuple[Edition, Settings]:
+    """Run ``examples/<name>/edition.py`` and return its edition and settings."""
+    names = runpy.run_path(str(EXAMPLES / name / "edition.py"))
+    return names["edition"], names["settings"]
+
+
+@pytest.fixture(scope="session")
+def examples() -> dict[str, Example]:
+    """Every example, rendered with its own settings and the classic layout."""
+    loaded: dict[str, Example] = {}
+    for name in EXAMPLE_NAMES:
+        edition, settings = load_example(name)
+        folder = EXAMPLES / name
+        loaded[name] = Example(
+            name, folder, edition, settings, render(edition, settings, base_dir=folder)
+        )
+    return loaded
+
+
+@pytest.fixture
+def make_png(tmp_path: Path) -> Callable[..., Path]:
+    """Write a PNG of the given size (and mode) into tmp_path; return its path."""
+    from PIL import Image as Pillow
+
+    def make(
+        name: str = "picture.png", size: tuple[int, int] = (800, 400), mode: str = "RGB"
+    ) -> Path:
+        path = tmp_path / name
+        colour = (30, 90, 160, 255) if mode == "RGBA" else (30, 90, 160)
+        picture = Pillow.new(
+            mode, size, colour[: len(mode)] if mode in ("RGB", "RGBA") else 128
+        )
+        picture.save(path)
+        return path
+
+    return make
