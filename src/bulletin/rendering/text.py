@@ -8,6 +8,7 @@ as their alt text.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from bulletin.blocks import (
@@ -66,7 +67,8 @@ class _Writer:
                 self.heading(article.heading, "~")
                 self.blocks(article.blocks)
         self.footer()
-        return "\n".join(self.out).strip("\n") + "\n"
+        document = "\n".join(self.out)
+        return re.sub(r"\n{3,}", "\n\n", document).strip("\n") + "\n"
 
     def footer(self) -> None:
         settings = self.page.settings
