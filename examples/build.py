@@ -1,5 +1,7 @@
 """Build every example in this folder into ``out/<example>/`` (``make demo`` runs this).
 
+Usage: ``python examples/build.py [OUT] [EXAMPLE...]``
+
 Each example is a folder holding ``edition.py``, which defines ``edition`` (an
 ``Edition``) and ``settings`` (a ``Settings``); its images sit beside it.
 """
@@ -25,7 +27,12 @@ def build(example: Path, out: Path) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1] if len(argv) > 1 else "out").resolve()
-    examples = sorted(path.parent for path in HERE.glob("*/edition.py"))
+    wanted = set(argv[2:])
+    examples = sorted(
+        path.parent
+        for path in HERE.glob("*/edition.py")
+        if not wanted or path.parent.name in wanted
+    )
     for example in examples:
         try:
             written = build(example, out)

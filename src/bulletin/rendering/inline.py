@@ -11,6 +11,7 @@ their ``!important`` intact so the mobile layout can override inline widths.
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 from bulletin.errors import RenderError
@@ -28,6 +29,7 @@ def inline_css(html: str, css: str) -> str:
     Raises:
         RenderError: premailer failed.
     """
+    _size_premailer_cache()
     from premailer import Premailer
 
     # Mark every existing style block so premailer leaves it alone (it deletes
@@ -57,3 +59,15 @@ def inline_css(html: str, css: str) -> str:
     if not inlined.lstrip().lower().startswith("<!doctype"):
         inlined = f"{_DOCTYPE}{inlined}"
     return inlined
+
+
+def _size_premailer_cache() -> None:
+    """Give premailer a cache big enough for one email's styles and selectors.
+
+    premailer memoises CSS parsing and selector compilation in one shared
+    cache of 128 entries by default; one bulletin has more distinct inline
+    styles than that, so every render would parse them again with cssutils
+    (half the render time). premailer reads the documented
+    ``PREMAILER_CACHE_MAXSIZE`` when first imported; a value set by the user wins.
+    """
+    os.environ.setdefault("PREMAILER_CACHE_MAXSIZE", "4096")
