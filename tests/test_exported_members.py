@@ -1,0 +1,45 @@
+"""The public API is declared once: ``__all__`` sorted and complete (as httpx does)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import bulletin
+
+
+def test_all_is_sorted_and_complete() -> None:
+    exported = bulletin.__all__
+    assert exported == sorted(exported)
+    public = {name for name in dir(bulletin) if not name.startswith("_")} - {
+        module.name for module in pkgutil.iter_modules(bulletin.__path__)
+    }
+    public -= {"annotations", "TYPE_CHECKING", "Any"}
+    assert public <= set(exported) | {"rendering"}
+    for name in exported:
+        assert getattr(bulletin, name) is not None
+
+
+def test_every_module_declares_all() -> None:
+    for module in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
+        if module.name.endswith("__main__"):
+            continue
+        loaded = importlib.import_module(module.name)
+        assert hasattr(loaded, "__all__"), module.name
+        assert list(loaded.__all__) == sorted(loaded.__all__), module.name
+        for name in loaded.__all__:
+            assert hasattr(loaded, name), f"{module.name}.{name}"
+
+
+def test_import_does_not_load_the_cli_or_the_renderer() -> None:
+    code = (
+        "import sys, bulletin; "
+        "print(sorted(m for m in ('typer', 'click', 'jinja2', 'premailer', 'mjml', 'PIL', 'markdown_it') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
