@@ -73,18 +73,19 @@ class ContentError(BulletinError, ValueError):
         self.location = location or Location()
 
     def at(self, location: Location) -> ContentError:
-        """Return a copy of this error placed at ``location``, keeping known parts."""
+        """Return a copy of this error placed at ``location``.
+
+        The block path is kept if this error has one. The position (file, line,
+        column) is taken whole, from this error if it already has a file, else
+        from ``location``: a line from one file never meets a column from another.
+        """
+        mine = self.location
+        position = mine if mine.file is not None else location
         merged = Location(
-            block=self.location.block or location.block,
-            file=self.location.file or location.file,
-            line=self.location.line
-            if self.location.line is not None
-            else location.line,
-            column=(
-                self.location.column
-                if self.location.column is not None
-                else location.column
-            ),
+            block=mine.block or location.block,
+            file=position.file,
+            line=position.line,
+            column=position.column,
         )
         return type(self)(self.message, merged)
 
@@ -109,6 +110,10 @@ class ContentErrorGroup(ExceptionGroup[ContentError], BulletinError):  # noqa: N
 
     def __new__(cls, message: str, errors: Sequence[ContentError]) -> ContentErrorGroup:
         return super().__new__(cls, message, errors)
+
+    def derive(self, excs: Sequence[ContentError]) -> ContentErrorGroup:  # type: ignore[override]  # narrower on purpose: a subgroup stays a ContentErrorGroup
+        """Keep ``subgroup``, ``split`` and ``except*`` results in the bulletin tree."""
+        return ContentErrorGroup(self.message, excs)
 
     def __str__(self) -> str:
         lines = [f"{self.message} ({len(self.exceptions)} problems)"]
