@@ -188,7 +188,9 @@ class Image:
                 + ", ".join(_IMAGE_SUFFIXES)
             ).within("image")
         if width is not None and not (
-            isinstance(width, int) and 0 < width <= MAX_IMAGE_WIDTH
+            isinstance(width, int)
+            and not isinstance(width, bool)
+            and 0 < width <= MAX_IMAGE_WIDTH
         ):
             raise ContentError(
                 f"image {source!r} width {width!r} must be a whole number of pixels "
@@ -308,7 +310,8 @@ class Contact:
         """The ``tel:`` link for :attr:`phone`."""
         if self.phone is None:
             return None
-        return "tel:" + re.sub(r"[^0-9+]", "", self.phone)
+        # "+44 (0)3000 265770": the (0) is dialled only from inside the country.
+        return "tel:" + re.sub(r"[^0-9+]", "", self.phone.replace("(0)", ""))
 
     @property
     def website_href(self) -> str | None:
@@ -353,6 +356,12 @@ class Event:
         if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
             raise ContentError(
                 f"event date {date!r} must be a date, e.g. datetime.date(2025, 2, 6)"
+            ).within("event")
+        if end_date is not None and (
+            isinstance(end_date, dt.datetime) or not isinstance(end_date, dt.date)
+        ):
+            raise ContentError(
+                f"event end date {end_date!r} must be a date, e.g. datetime.date(2025, 2, 9)"
             ).within("event")
         if end_date is not None and end_date < date:
             raise ContentError(

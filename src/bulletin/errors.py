@@ -5,7 +5,8 @@ Every error the library raises on purpose is a ``BulletinError``, so a caller
 
     BulletinError
     ├── ContentError          bad content: where it is and what would work
-    │   └── ContentErrorGroup several content errors of one source, reported together
+    ├── ContentErrorGroup     several ContentErrors of one source, reported together
+    │                         (also an ExceptionGroup: catch with except* ContentError)
     ├── LayoutError           unknown layout, bad layout.toml, template or MJML faults
     ├── RenderError           a render stage failed (names the stage)
     ├── RecipientError        a recipient list or address is unusable
@@ -116,7 +117,8 @@ class ContentErrorGroup(ExceptionGroup[ContentError], BulletinError):  # noqa: N
         return ContentErrorGroup(self.message, excs)
 
     def __str__(self) -> str:
-        lines = [f"{self.message} ({len(self.exceptions)} problems)"]
+        count = len(self.exceptions)
+        lines = [f"{self.message} ({count} problem{'s' if count != 1 else ''})"]
         lines.extend(str(error) for error in self.exceptions)
         return "\n".join(lines)
 

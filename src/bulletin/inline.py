@@ -109,9 +109,13 @@ class Text:
             ContentError: raw HTML, an inline image, a disallowed link, or a
                 malformed personal field.
         """
-        nodes = _merge(_convert(_parser().parseInline(source)[0].children or []))
+        # A link to a field may be written with spaces, [x]({{ unsubscribe_url }}),
+        # which a Markdown link destination cannot hold: close them up first.
+        prepared = _FIELD_DESTINATION.sub(r"]({{\1}})", source)
+        nodes = _merge(_convert(_parser().parseInline(prepared)[0].children or []))
         text = cls(nodes, source)
         _check_braces(text)
+        _check_unread_links(text)
         return text
 
     @classmethod
@@ -175,6 +179,21 @@ def _check_braces(text: Text) -> None:
             f"'{{{{' in {text.source!r} is not a personal field; write "
             "{{ first_name }} or {{ first_name | colleague }}, or remove the braces"
         )
+
+
+_FIELD_DESTINATION = re.compile(r"\]\(\s*\{\{\s*([a-z][a-z0-9_]*)\s*\}\}\s*\)")
+_UNREAD_LINK = re.compile(r"\[[^\]]*\]\(([^)]*)\)")
+
+
+def _check_unread_links(text: Text) -> None:
+    """A ``[text](url)`` markdown-it could not read as a link is a mistake, not prose."""
+    for run in _runs(text.nodes):
+        match = _UNREAD_LINK.search(run)
+        if match:
+            raise ContentError(
+                f"link {match.group(0)!r} could not be read: a link address cannot "
+                "contain spaces (write %20) and must be https://, http://, mailto: or tel:"
+            )
 
 
 def _runs(nodes: tuple[Inline, ...]) -> list[str]:

@@ -46,6 +46,8 @@ def check_link(url: str, *, what: str = "link") -> str:
             else "use https://, http://, mailto: or tel:"
         )
         raise ContentError(f"{what} URL {url!r} is not allowed: {hint}")
+    if scheme in ("mailto", "tel") and not url.split(":", 1)[1].strip():
+        raise ContentError(f"{what} URL {url!r} has no address after {scheme}:")
     if scheme in ("http", "https") and not urlsplit(url).netloc:
         raise ContentError(
             f"{what} URL {url!r} has no host; write https://example.org/..."

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -53,10 +53,15 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
-def _blocks(values: Iterable[Block | TextLike], where: str) -> list[Block]:
-    """Check each block; a bare string becomes a :class:`Paragraph`."""
+def _blocks(
+    values: Iterable[Block | TextLike], where: str, start: int = 1
+) -> list[Block]:
+    """Check each block; a bare string becomes a :class:`Paragraph`.
+
+    ``start`` is the number of the first value among its container's blocks.
+    """
     blocks: list[Block] = []
-    for number, value in enumerate(values, start=1):
+    for number, value in enumerate(values, start=start):
         if isinstance(value, str | Text):
             try:
                 blocks.append(Paragraph(value))
@@ -91,20 +96,31 @@ class _Blocks:
 
     def add(self, *blocks: Block | TextLike) -> Self:
         """Append blocks (a ``str`` becomes a paragraph)."""
-        self.blocks.extend(_blocks(blocks, self._where))
+        self.blocks.extend(_blocks(blocks, self._where, start=len(self.blocks) + 1))
+        return self
+
+    def _append(self, make: Callable[[], Block]) -> Self:
+        """Make a block and append it; an error names this container and position."""
+        try:
+            block = make()
+        except ContentError as error:
+            raise error.within(
+                f"{self._where} > block {len(self.blocks) + 1}"
+            ) from None
+        self.blocks.append(block)
         return self
 
     def paragraph(self, text: TextLike) -> Self:
         """Append a paragraph."""
-        return self.add(Paragraph(text))
+        return self._append(lambda: Paragraph(text))
 
     def bullets(self, items: Iterable[ListItemLike]) -> Self:
         """Append a bullet list; a nested list joins the item before it."""
-        return self.add(BulletList(items))
+        return self._append(lambda: BulletList(items))
 
     def numbered(self, items: Iterable[ListItemLike]) -> Self:
         """Append a numbered list."""
-        return self.add(BulletList(items, numbered=True))
+        return self._append(lambda: BulletList(items, numbered=True))
 
     def image(
         self,
@@ -116,23 +132,25 @@ class _Blocks:
         caption: TextLike | None = None,
     ) -> Self:
         """Append an image."""
-        return self.add(Image(src, alt, width=width, link=link, caption=caption))
+        return self._append(
+            lambda: Image(src, alt, width=width, link=link, caption=caption)
+        )
 
     def button(self, label: str, href: str) -> Self:
         """Append a button."""
-        return self.add(Button(label, href))
+        return self._append(lambda: Button(label, href))
 
     def quote(self, text: TextLike, attribution: TextLike | None = None) -> Self:
         """Append a quotation."""
-        return self.add(Quote(text, attribution))
+        return self._append(lambda: Quote(text, attribution))
 
     def divider(self) -> Self:
         """Append a horizontal rule."""
-        return self.add(Divider())
+        return self._append(Divider)
 
     def callout(self, text: TextLike, *, title: str | None = None) -> Self:
         """Append a "more information" callout."""
-        return self.add(Callout(text, title=title))
+        return self._append(lambda: Callout(text, title=title))
 
     def event(
         self,
@@ -146,8 +164,8 @@ class _Blocks:
         link: str | None = None,
     ) -> Self:
         """Append an event."""
-        return self.add(
-            Event(
+        return self._append(
+            lambda: Event(
                 title,
                 date,
                 end_date=end_date,
@@ -233,6 +251,8 @@ class Edition:
             raise ContentError(
                 f"edition date {self.date!r} must be a date, e.g. datetime.date(2025, 1, 15)"
             ).within("edition")
+        if self.subject is not None:
+            self.subject = self.subject.strip() or None
         for name in ("title", "preheader", "subject"):
             value = getattr(self, name)
             if value is not None and _HEADER_UNSAFE.search(value):
@@ -260,7 +280,7 @@ class Edition:
 
     def add_intro(self, *blocks: Block | TextLike) -> Edition:
         """Append blocks to the intro."""
-        self.intro.extend(_blocks(blocks, "intro"))
+        self.intro.extend(_blocks(blocks, "intro", start=len(self.intro) + 1))
         return self
 
     @property
