@@ -34,6 +34,7 @@ from bulletin.blocks import (
     Quote,
 )
 from bulletin.errors import ContentError
+from bulletin.headers import is_header_safe
 from bulletin.inline import Text, TextLike
 
 __all__ = ["Article", "Edition", "Section"]
@@ -50,7 +51,6 @@ _BLOCK_TYPES = (
     Callout,
 )
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def _blocks(
@@ -81,7 +81,7 @@ def _blocks(
 def _heading(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{what} has no heading")
-    if _HEADER_UNSAFE.search(value):
+    if not is_header_safe(value):
         raise ContentError(
             f"{what} heading {value!r} contains a line break or control character"
         )
@@ -255,7 +255,7 @@ class Edition:
             self.subject = self.subject.strip() or None
         for name in ("title", "preheader", "subject"):
             value = getattr(self, name)
-            if value is not None and _HEADER_UNSAFE.search(value):
+            if value is not None and not is_header_safe(value):
                 raise ContentError(
                     f"{name} {value!r} contains a line break or control character; "
                     "it becomes an email header, so keep it on one line"

@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 
 from bulletin.blocks import Contact, Image
 from bulletin.errors import ContentError
+from bulletin.headers import is_header_safe
 from bulletin.inline import Text, TextLike
 from bulletin.links import check_link
 
 __all__ = ["Sender", "Settings"]
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Sender:
 
     def __post_init__(self) -> None:
         for value in (self.name, self.address):
-            if _HEADER_UNSAFE.search(value):
+            if not is_header_safe(value):
                 raise ContentError(
                     f"sender {value!r} contains a line break or control character"
                 ).within("settings")
