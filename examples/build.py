@@ -45,7 +45,10 @@ def main(argv: list[str]) -> int:
                 f"  wrote {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}"
             )
     print(
-        "\nOpen the .html files above in a browser; the .txt files are the plain-text versions."
+        "\nOpen a .web.html file in a browser to see an edition with its pictures."
+        "\nThe .html file is the email itself: mail clients show its pictures from the"
+        "\nattached images (cid:), which a browser cannot. The .txt file is its"
+        "\nplain-text version."
     )
     return 0
 
