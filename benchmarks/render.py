@@ -29,7 +29,7 @@ from bulletin.rendering.context import Page
 from bulletin.rendering.images import prepare_images
 from bulletin.rendering.inline import inline_css
 from bulletin.rendering.mjml import compile_mjml
-from bulletin.rendering.pipeline import _images
+from bulletin.rendering.pipeline import collect_images
 from bulletin.rendering.template import render_css, render_mjml
 from bulletin.rendering.text import plain_text
 from bulletin.rendering.validate import check_mjml
@@ -59,7 +59,7 @@ def median_ms(function: Callable[[], object], runs: int = RUNS) -> float:
 def stages(edition: Edition, settings: Settings) -> dict[str, float]:
     """Median time of each stage, run as the pipeline runs them."""
     layout = load_layout("classic")
-    wanted = list(_images(edition, settings, layout.width - 2 * layout.gutter))
+    wanted = list(collect_images(edition, settings, layout.width - 2 * layout.gutter))
     refs, _ = prepare_images(wanted, EXAMPLE, base_url=None)
     web_refs, _ = prepare_images(wanted, EXAMPLE, base_url=None, web=True)
     page = Page(edition, settings, layout, personal=True, images=refs)
@@ -145,7 +145,7 @@ def main() -> None:
 
     layout = load_layout("classic")
     refs, _ = prepare_images(
-        list(_images(edition, settings, 552)), EXAMPLE, base_url=None
+        list(collect_images(edition, settings, 552)), EXAMPLE, base_url=None
     )
     mjml = render_mjml(Page(edition, settings, layout, personal=True, images=refs))
     print(

@@ -75,10 +75,10 @@ def test_built_in_layouts_emit_valid_mjml(layout: str) -> None:
 
     edition, settings = load_example("dscp-2025-01")
     from bulletin.rendering.images import prepare_images
-    from bulletin.rendering.pipeline import _images
+    from bulletin.rendering.pipeline import collect_images
 
     refs, _ = prepare_images(
-        _images(edition, settings, 552), EXAMPLES / "dscp-2025-01", base_url=None
+        collect_images(edition, settings, 552), EXAMPLES / "dscp-2025-01", base_url=None
     )
     page = Page(edition, settings, load_layout(layout), personal=True, images=refs)
     check_mjml(render_mjml(page), source=layout)

@@ -34,7 +34,7 @@ from bulletin.rendering.text import plain_text
 from bulletin.rendering.validate import check_mjml
 from bulletin.settings import Settings
 
-__all__ = ["Rendered", "render"]
+__all__ = ["Rendered", "collect_images", "render"]
 
 log = logging.getLogger("bulletin")
 
@@ -93,8 +93,7 @@ def render(
         >>> from datetime import date
         >>> from bulletin import Edition, render
         >>> edition = Edition("News", date(2025, 1, 15))
-        >>> edition.section("Training").paragraph("Book **now**.")  # doctest: +ELLIPSIS
-        Section(...)
+        >>> _ = edition.section("Training").paragraph("Book **now**.")
         >>> render(edition).subject
         'News'
     """
@@ -104,7 +103,7 @@ def render(
     folder = base_dir if base_dir is not None else Path.cwd()
     _warn_contrast(layout, settings)
 
-    wanted = list(_images(edition, settings, layout.width - 2 * layout.gutter))
+    wanted = list(collect_images(edition, settings, layout.width - 2 * layout.gutter))
     email_images, assets = prepare_images(
         wanted, folder, base_url=settings.image_base_url
     )
@@ -141,7 +140,7 @@ def render(
     )
 
 
-def _images(
+def collect_images(
     edition: Edition, settings: Settings, width: int
 ) -> Iterator[tuple[Image, int]]:
     """Every image with the widest it can be shown: the logo, then the content."""
