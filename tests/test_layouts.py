@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -167,3 +168,16 @@ def test_autoescape_is_on_in_templates(tmp_path: Path) -> None:
     assert "<b>" not in html
     assert "<i>Heading</i>" not in html
     assert "&lt;i&gt;Heading&lt;/i&gt;" in html
+
+
+def test_an_edited_layout_toml_is_read_again(tmp_path: Path) -> None:
+    folder = write_layout(tmp_path / "live", 'extends = "classic"\nwidth = 560\n')
+    assert load_layout("live", [tmp_path]).width == 560
+    (folder / "layout.toml").write_text(
+        'extends = "classic"\nwidth = 580\n', encoding="utf-8"
+    )
+    stat = (folder / "layout.toml").stat()
+    os.utime(
+        folder / "layout.toml", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000)
+    )
+    assert load_layout("live", [tmp_path]).width == 580

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from bulletin.errors import ContentError
 from bulletin.inline import Text, TextLike
-from bulletin.links import check_link
+from bulletin.links import check_link, is_email_address
 
 __all__ = [
     "Block",
@@ -285,9 +285,7 @@ class Contact:
                 f"phone number {phone!r} is not a phone number; write digits, "
                 "spaces and an optional leading +, e.g. 03000 265770"
             ).within("contact")
-        if email is not None and not re.fullmatch(
-            r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", email
-        ):
+        if email is not None and not is_email_address(email):
             raise ContentError(
                 f"email address {email!r} is not valid; write e.g. news@example.org"
             ).within("contact")

@@ -27,7 +27,6 @@ named layout (so a layout may be one changed template and a few colours).
 from __future__ import annotations
 
 import difflib
-import functools
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -151,10 +150,32 @@ def load_layout(
         LayoutError: the layout is unknown (the message lists those available),
             or its ``layout.toml`` is invalid.
     """
-    return _load(str(name), tuple(Path(p) for p in search_path))
+    key = (str(name), tuple(Path(p) for p in search_path))
+    cached = _loaded.get(key)
+    # A layout.toml edited while the process runs (a live preview) is read again.
+    if cached is not None and cached[1] == _stamps(cached[0].folders):
+        return cached[0]
+    layout = _load(*key)
+    if len(_loaded) >= 32:
+        _loaded.clear()
+    _loaded[key] = (layout, _stamps(layout.folders))
+    return layout
 
 
-@functools.lru_cache(maxsize=32)
+_loaded: dict[tuple[str, tuple[Path, ...]], tuple[Layout, tuple[int, ...]]] = {}
+
+
+def _stamps(folders: tuple[Path, ...]) -> tuple[int, ...]:
+    """Modification times of each folder's layout.toml (-1 when it is gone)."""
+    stamps = []
+    for folder in folders:
+        try:
+            stamps.append((folder / "layout.toml").stat().st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
+
+
 def _load(name: str, search_path: tuple[Path, ...]) -> Layout:
     chain = _chain(name, search_path)
     data: dict[str, Any] = {}

@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 from bulletin.errors import ContentError
 from bulletin.fields import FIELD_NAME, marker
 
-__all__ = ["ALLOWED_SCHEMES", "check_link"]
+__all__ = ["ALLOWED_SCHEMES", "check_link", "is_email_address"]
 
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
 """The URL schemes a link, button or image link may use."""
 
+_EMAIL_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 _FIELD_HREF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
@@ -53,3 +54,12 @@ def check_link(url: str, *, what: str = "link") -> str:
             f"{what} URL {url!r} has no host; write https://example.org/..."
         )
     return url
+
+
+def is_email_address(value: str) -> bool:
+    """True when ``value`` has the shape of an address (``name@domain.tld``).
+
+    A shape check for the organisation's own addresses; recipients are checked
+    properly with email-validator when a list is read.
+    """
+    return _EMAIL_ADDRESS.fullmatch(value) is not None

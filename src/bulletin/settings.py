@@ -18,7 +18,7 @@ from bulletin.blocks import Contact, Image
 from bulletin.errors import ContentError
 from bulletin.headers import is_header_safe
 from bulletin.inline import Text, TextLike
-from bulletin.links import check_link
+from bulletin.links import check_link, is_email_address
 
 __all__ = ["Sender", "Settings"]
 
@@ -40,7 +40,7 @@ class Sender:
                 raise ContentError(
                     f"sender {value!r} contains a line break or control character"
                 ).within("settings")
-        if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", self.address):
+        if not is_email_address(self.address):
             raise ContentError(
                 f"sender address {self.address!r} is not an email address; "
                 "write e.g. news@example.org"
