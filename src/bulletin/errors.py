@@ -68,10 +68,18 @@ class ContentError(BulletinError, ValueError):
     content came from a file, else the block) followed by the problem.
     """
 
-    def __init__(self, message: str, location: Location | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        *,
+        fragment: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location or Location()
+        self.fragment = fragment
+        """The offending text as written (a link, a tag), for finding its column."""
 
     def at(self, location: Location) -> ContentError:
         """Return a copy of this error placed at ``location``.
@@ -88,7 +96,7 @@ class ContentError(BulletinError, ValueError):
             line=position.line,
             column=position.column,
         )
-        return type(self)(self.message, merged)
+        return type(self)(self.message, merged, fragment=self.fragment)
 
     def within(self, block: str) -> ContentError:
         """Return a copy whose block path is prefixed with ``block``."""
@@ -99,6 +107,7 @@ class ContentError(BulletinError, ValueError):
             Location(
                 path, self.location.file, self.location.line, self.location.column
             ),
+            fragment=self.fragment,
         )
 
     def __str__(self) -> str:

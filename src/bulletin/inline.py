@@ -177,7 +177,8 @@ def _check_braces(text: Text) -> None:
     if "{{" in runs:
         raise ContentError(
             f"'{{{{' in {text.source!r} is not a personal field; write "
-            "{{ first_name }} or {{ first_name | colleague }}, or remove the braces"
+            "{{ first_name }} or {{ first_name | colleague }}, or remove the braces",
+            fragment="{{",
         )
 
 
@@ -192,7 +193,8 @@ def _check_unread_links(text: Text) -> None:
         if match:
             raise ContentError(
                 f"link {match.group(0)!r} could not be read: a link address cannot "
-                "contain spaces (write %20) and must be https://, http://, mailto: or tel:"
+                "contain spaces (write %20) and must be https://, http://, mailto: or tel:",
+                fragment=match.group(0),
             )
 
 
@@ -239,7 +241,10 @@ def _convert(tokens: list[Token]) -> list[Inline]:
                 out.append(Emphasis(children))
             else:
                 href = str(token.attrs.get("href", ""))
-                out.append(Link(check_link(href), children))
+                try:
+                    out.append(Link(check_link(href), children))
+                except ContentError as error:
+                    raise ContentError(error.message, fragment=href) from None
             index = end + 1
             continue
         if kind in ("text", "text_special"):
@@ -253,11 +258,14 @@ def _convert(tokens: list[Token]) -> list[Inline]:
         elif kind == "html_inline":
             raise ContentError(
                 f"raw HTML is not allowed: {token.content!r}; "
-                "write **bold**, *italic* or [link text](https://...) instead"
+                "write **bold**, *italic* or [link text](https://...) instead",
+                fragment=token.content,
             )
         elif kind == "image":
             raise ContentError(
-                "an image cannot sit inside text; put it in an Image block of its own"
+                "an image cannot sit inside text; put it on a line of its own "
+                "(in Python, an Image block)",
+                fragment="![",
             )
         else:  # pragma: no cover - every enabled rule is handled above
             raise ContentError(f"unsupported inline markup {kind!r}")
@@ -290,7 +298,8 @@ def _field_rule(state: StateInline, silent: bool) -> bool:
     if not FIELD_NAME.fullmatch(name):
         raise ContentError(
             f"{match.group(0)!r} is not a valid personal field; names are lower "
-            "case letters, digits and underscores, e.g. {{ first_name }}"
+            "case letters, digits and underscores, e.g. {{ first_name }}",
+            fragment=match.group(0),
         )
     if not silent:
         token = state.push("field", "", 0)

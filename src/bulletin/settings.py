@@ -20,9 +20,13 @@ from bulletin.headers import is_header_safe
 from bulletin.inline import Text, TextLike
 from bulletin.links import check_link, is_email_address
 
-__all__ = ["Sender", "Settings"]
+__all__ = ["UTM_PARAMETERS", "Sender", "Settings"]
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+UTM_PARAMETERS = ("source", "medium", "campaign", "content", "term")
+"""The campaign parameters :attr:`Settings.utm` may set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,13 @@ class Settings:
     """Overrides for the layout's own words (``in_this_edition``, ``unsubscribe``...)."""
     layout_paths: tuple[Path, ...]
     """Folders searched for layouts before the built-in ones."""
+    utm: Mapping[str, str]
+    """Campaign parameters added to links: ``source``, ``medium``, ``campaign``,
+    ``content``, ``term`` (each becomes ``utm_<name>``; ``{slug}`` and ``{date}``
+    are filled in). No parameters are added when empty."""
+    utm_domains: tuple[str, ...]
+    """Only links to these domains (and their subdomains) are tagged; all
+    http(s) links when empty."""
 
     def __init__(
         self,
@@ -102,6 +113,8 @@ class Settings:
         date_format: str | None = None,
         strings: Mapping[str, str] | None = None,
         layout_paths: tuple[Path, ...] = (),
+        utm: Mapping[str, str] | None = None,
+        utm_domains: tuple[str, ...] = (),
     ) -> None:
         colours = dict(colours or {})
         for name, value in colours.items():
@@ -129,6 +142,20 @@ class Settings:
             raise ContentError(
                 f"image_base_url {image_base_url!r} must be an https:// address"
             ).within("settings")
+        utm = dict(utm or {})
+        for name, value in utm.items():
+            if name not in UTM_PARAMETERS:
+                raise ContentError(
+                    f"utm {name!r} is not a campaign parameter; use "
+                    + ", ".join(UTM_PARAMETERS)
+                ).within("settings")
+            if not value or _CONTROL.search(value):
+                raise ContentError(
+                    f"utm {name} = {value!r} must be a word or phrase on one line"
+                ).within("settings")
+        domains = tuple(
+            domain.strip().lower().removeprefix("www.") for domain in utm_domains
+        )
         values: dict[str, object] = {
             "publisher": publisher,
             "logo": logo,
@@ -144,6 +171,8 @@ class Settings:
             "date_format": date_format,
             "strings": MappingProxyType(dict(strings or {})),
             "layout_paths": tuple(Path(path) for path in layout_paths),
+            "utm": MappingProxyType(utm),
+            "utm_domains": domains,
         }
         for key, item in values.items():
             object.__setattr__(self, key, item)

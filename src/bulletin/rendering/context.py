@@ -7,8 +7,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bulletin.blocks import Block, Event, Image
+from bulletin.blocks import Block, Event, Image, Paragraph
+from bulletin.errors import ContentError
 from bulletin.fields import UNSUBSCRIBE_URL, marker
+from bulletin.inline import Link, Run, Text
 from bulletin.layouts import Layout
 from bulletin.model import Edition, Section
 from bulletin.rendering.dates import format_date, format_range
@@ -62,6 +64,26 @@ def anchors(sections: list[Section]) -> tuple[str, ...]:
     return tuple(ids)
 
 
+def _article_anchors(
+    sections: list[Section], taken: tuple[str, ...]
+) -> tuple[tuple[str, ...], ...]:
+    """One anchor per article, unique across the edition and apart from the sections'."""
+    seen = set(taken)
+    result: list[tuple[str, ...]] = []
+    for section in sections:
+        ids: list[str] = []
+        for article in section.articles:
+            base = slugify(article.heading)
+            candidate, number = base, 1
+            while candidate in seen:
+                number += 1
+                candidate = f"{base}-{number}"
+            seen.add(candidate)
+            ids.append(candidate)
+        result.append(tuple(ids))
+    return tuple(result)
+
+
 @dataclass(frozen=True)
 class Page:
     """An edition with everything resolved for one output (the email or the web copy)."""
@@ -73,10 +95,14 @@ class Page:
     """True for the email (personal field markers), False for the web copy."""
     images: Mapping[Image, ImageRef]
     """Each image of the edition (and the logo), prepared."""
+    digest: bool = False
+    """True for an email that shows each article's first paragraph and a link
+    to the rest on the web copy."""
     colours: Mapping[str, str] = field(init=False)
     font_stack: str = field(init=False)
     words: Mapping[str, str] = field(init=False)
     anchors: tuple[str, ...] = field(init=False)
+    article_anchors: tuple[tuple[str, ...], ...] = field(init=False)
     date_text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +112,12 @@ class Page:
         set_(self, "font_stack", settings.font_stack or layout.font_stack)
         set_(self, "words", layout.words(edition.language, settings.strings))
         set_(self, "anchors", anchors(edition.sections))
+        set_(self, "article_anchors", _article_anchors(edition.sections, self.anchors))
+        if self.digest and self.personal and self.settings.view_online_url is None:
+            raise ContentError(
+                "a digest links each article to the web copy: set view_online_url "
+                "in bulletin.toml, or remove digest: true"
+            )
         set_(
             self,
             "date_text",
@@ -112,11 +144,30 @@ class Page:
         items: list[Heading | Block] = [
             Heading(2, section.heading, self.anchors[index])
         ]
-        items.extend(section.blocks)
-        for article in section.articles:
-            items.append(Heading(3, article.heading))
-            items.extend(article.blocks)
+        items.extend(self.shown(section.blocks, self.anchors[index]))
+        for article, anchor in zip(
+            section.articles, self.article_anchors[index], strict=True
+        ):
+            items.append(Heading(3, article.heading, None if self.personal else anchor))
+            items.extend(self.shown(article.blocks, anchor))
         return items
+
+    def shown(self, blocks: list[Block], anchor: str) -> list[Block]:
+        """``blocks`` as this output shows them: whole, or as a digest.
+
+        A digest shows the first paragraph and a "Read more" link to
+        ``anchor`` on the web copy.
+        """
+        if not (self.digest and self.personal) or not blocks:
+            return blocks
+        shown: list[Block] = []
+        shown.extend(block for block in blocks if isinstance(block, Paragraph))
+        del shown[1:]
+        url = f"{self.web_url}#{anchor}"
+        shown.append(
+            Paragraph(Text((Link(url, (Run(self.words["read_more"]),)),), url))
+        )
+        return shown
 
     @property
     def contents(self) -> list[tuple[str, Section]]:
@@ -129,14 +180,19 @@ class Page:
         return slugify(self.edition.title)
 
     @property
-    def view_online_url(self) -> str | None:
-        """The web copy's address, in the email only."""
+    def web_url(self) -> str | None:
+        """The web copy's address, when the settings say where it is published."""
         template = self.settings.view_online_url
-        if not self.personal or template is None:
+        if template is None:
             return None
         return template.replace("{slug}", self.slug).replace(
             "{date}", self.edition.date.isoformat()
         )
+
+    @property
+    def view_online_url(self) -> str | None:
+        """The web copy's address, in the email only."""
+        return self.web_url if self.personal else None
 
     @property
     def unsubscribe_url(self) -> str | None:

@@ -8,6 +8,7 @@ The stages, in order::
     mjml          MJML -> responsive HTML (mjml-python, no network)      mjml.py
     inline        layout CSS -> style attributes (premailer)             inline.py
     text          model -> plain-text alternative                        text.py
+    tracking      campaign (UTM) parameters on links, when asked for     tracking.py
 
 The web copy ("view online") takes the same path without personal fields and
 without inlining (browsers read ``<style>``).
@@ -31,6 +32,7 @@ from bulletin.rendering.inline import inline_css
 from bulletin.rendering.mjml import compile_mjml
 from bulletin.rendering.template import render_css, render_mjml
 from bulletin.rendering.text import plain_text
+from bulletin.rendering.tracking import tag_html, tag_text
 from bulletin.rendering.validate import check_mjml
 from bulletin.settings import Settings
 
@@ -72,6 +74,7 @@ def render(
     *,
     layout: str | Path | Layout = DEFAULT_LAYOUT,
     base_dir: Path | None = None,
+    digest: bool = False,
 ) -> Rendered:
     """Render ``edition`` to send-ready HTML, plain text and images.
 
@@ -83,6 +86,9 @@ def render(
             built-in layouts.
         base_dir: the folder local image paths are relative to (the current
             folder when None).
+        digest: send a digest: each article's first paragraph and a "Read
+            more" link into the web copy (which stays whole). Needs
+            ``settings.view_online_url``.
 
     Raises:
         ContentError: an image is missing or unreadable.
@@ -110,7 +116,9 @@ def render(
     web_images, _ = prepare_images(
         wanted, folder, base_url=settings.image_base_url, web=True
     )
-    email = Page(edition, settings, layout, personal=True, images=email_images)
+    email = Page(
+        edition, settings, layout, personal=True, images=email_images, digest=digest
+    )
     web = Page(edition, settings, layout, personal=False, images=web_images)
 
     source = f"layout {layout.name!r}"
@@ -127,6 +135,15 @@ def render(
     )
 
     text = plain_text(email)
+    if settings.utm:
+        utm = {
+            name: value.replace("{slug}", email.slug).replace(
+                "{date}", edition.date.isoformat()
+            )
+            for name, value in settings.utm.items()
+        }
+        html = tag_html(html, utm, settings.utm_domains)
+        text = tag_text(text, utm, settings.utm_domains)
     return Rendered(
         subject=edition.email_subject,
         preheader=edition.preheader,

@@ -59,12 +59,16 @@ class _Writer:
             for section in edition.sections:
                 self.wrap(section.heading, "- ", "  ")
             self.out.append("")
-        for section in edition.sections:
+        for section, anchor, article_anchors in zip(
+            edition.sections, page.anchors, page.article_anchors, strict=True
+        ):
             self.heading(section.heading, "-")
-            self.blocks(section.blocks)
-            for article in section.articles:
+            self.blocks(page.shown(section.blocks, anchor))
+            for article, article_anchor in zip(
+                section.articles, article_anchors, strict=True
+            ):
                 self.heading(article.heading, "~")
-                self.blocks(article.blocks)
+                self.blocks(page.shown(article.blocks, article_anchor))
         self.footer()
         document = "\n".join(self.out)
         return re.sub(r"\n{3,}", "\n\n", document).strip("\n") + "\n"

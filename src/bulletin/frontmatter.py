@@ -1,0 +1,126 @@
+"""The YAML block at the top of an edition file, read with the line of every key.
+
+::
+
+    ---
+    title: News - January 2025
+    date: 2025-01-15
+    ---
+
+PyYAML's ``safe_load`` forgets where things were; composing the node tree first
+keeps each key's line and column, so an error can say ``edition.md:3:7: ...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bulletin.errors import ContentError, Location
+
+__all__ = ["FrontMatter", "read_front_matter", "split_front_matter"]
+
+FENCE = "---"
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """The front matter's values and where each key was written."""
+
+    values: Mapping[object, object]
+    """Key to value, as YAML read them."""
+    places: Mapping[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
+    """Key path to (line, column) in the file, both 1-based."""
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``text`` into (front matter, body, the body's first line number, 0-based).
+
+    Returns None when the text does not start with a ``---`` line, or the
+    block is never closed.
+
+    >>> split_front_matter("---\\ntitle: x\\n---\\nHello\\n")
+    ('title: x\\n', 'Hello\\n', 3)
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        return None
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in (FENCE, "..."):
+            head = "\n".join(lines[1:number]) + "\n" if number > 1 else ""
+            return head, "\n".join(lines[number + 1 :]), number + 1
+    return None
+
+
+def read_front_matter(source: str, file: Path) -> FrontMatter:
+    """Parse the YAML ``source`` (which starts on the file's line 2).
+
+    Raises:
+        ContentError: YAML syntax, or the front matter is not a table of keys.
+    """
+    loader = yaml.SafeLoader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return FrontMatter({})
+        if not isinstance(node, yaml.MappingNode):
+            raise ContentError(
+                "the front matter must be keys and values, e.g. title: News",
+                Location(file=file, line=node.start_mark.line + 2, column=1),
+            )
+        values: dict[object, object] = {}
+        places: dict[tuple[str, ...], tuple[int, int]] = {}
+        _walk(loader, node, (), values, places)
+        return FrontMatter(values, places)
+    except ContentError as error:
+        located = error.location
+        raise ContentError(
+            error.message, Location(file=file, line=located.line, column=located.column)
+        ) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark else 2
+        column = mark.column + 1 if mark else 1
+        problem = error.problem or "invalid YAML"
+        raise ContentError(
+            f"front matter is not valid YAML: {problem}; write one key per line, "
+            "e.g. title: News - January 2025 (quote values that contain ': ')",
+            Location(file=file, line=line, column=column),
+        ) from None
+    except yaml.YAMLError as error:
+        raise ContentError(
+            f"front matter is not valid YAML: {error}", Location(file=file, line=2)
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _walk(
+    loader: yaml.SafeLoader,
+    node: yaml.MappingNode,
+    path: tuple[str, ...],
+    values: dict[object, object],
+    places: dict[tuple[str, ...], tuple[int, int]],
+) -> None:
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        place = (key_node.start_mark.line + 2, key_node.start_mark.column + 1)
+        if not isinstance(key, str | int | float | bool | None):
+            raise _error("a key must be a word, e.g. title", place)
+        if key in values:
+            raise _error(f"{key!r} is given twice; keep one", place)
+        here = (*path, str(key))
+        places[here] = place
+        if isinstance(value_node, yaml.MappingNode):
+            inner: dict[object, object] = {}
+            _walk(loader, value_node, here, inner, places)
+            values[key] = inner
+        else:
+            values[key] = loader.construct_object(value_node, deep=True)
+
+
+def _error(message: str, place: tuple[int, int]) -> ContentError:
+    return ContentError(message, Location(line=place[0], column=place[1]))

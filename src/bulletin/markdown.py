@@ -1,0 +1,391 @@
+"""An edition file's Markdown body -> the intro and sections of an :class:`Edition`.
+
+The mapping, which ``docs/editors.md`` teaches by example:
+
+================================  ============================================
+``# Heading``                     a section (listed under "In this edition")
+``## Heading``                    an article inside the section above it
+a paragraph                       :class:`~bulletin.blocks.Paragraph`
+``- item`` / ``1. item``          :class:`~bulletin.blocks.BulletList` (nested)
+``![alt|width](images/x.png "caption")``  :class:`~bulletin.blocks.Image`
+``[![alt](x.png)](https://...)``  an image that is a link
+``> text`` and ``> — who``        :class:`~bulletin.blocks.Quote`
+``---``                           :class:`~bulletin.blocks.Divider`
+``::: button`` ... ``:::``        a button, event, callout or contact box
+================================  ============================================
+
+Everything before the first ``#`` heading is the intro. Every problem in the
+body is collected, each with its line and column, rather than stopping at the
+first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bulletin.blocks import (
+    Block,
+    BulletList,
+    Divider,
+    Image,
+    ListItemLike,
+    Paragraph,
+    Quote,
+)
+from bulletin.boxes import BoxError, box_rule, make_block
+from bulletin.errors import ContentError, Location
+from bulletin.inline import Text
+from bulletin.model import Article, Section
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+__all__ = ["Body", "parse_body"]
+
+_ATTRIBUTION = re.compile(r"^\s*(?:—|–|--)\s*(.+)$")
+_WIDTH = re.compile(r"^(.*?)\s*\|\s*(\d+)\s*$", re.DOTALL)
+
+
+@dataclass
+class Body:
+    """What the body of an edition file holds."""
+
+    intro: list[Block] = field(default_factory=list)
+    """Blocks before the first ``#`` heading."""
+    sections: list[Section] = field(default_factory=list)
+    """The sections, in order."""
+    errors: list[ContentError] = field(default_factory=list)
+    """Every problem found, in the order of the file."""
+
+
+@dataclass
+class _Part:
+    """A section or article being read: its heading line and blocks so far."""
+
+    heading: str
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+    articles: list[_Part] = field(default_factory=list)
+
+
+def parse_body(
+    body: str, file: Path, *, first_line: int = 0, base_dir: Path | None = None
+) -> Body:
+    """Read the Markdown ``body`` of ``file``, which starts on 0-based ``first_line``.
+
+    Local images are checked on disk against ``base_dir`` when it is given.
+    """
+    reader = _Reader(body.split("\n"), file, first_line, base_dir)
+    reader.read(_parser().parse(body))
+    return reader.finish()
+
+
+class _Reader:
+    def __init__(
+        self, lines: list[str], file: Path, offset: int, base_dir: Path | None
+    ) -> None:
+        self.lines = lines
+        self.file = file
+        self.offset = offset
+        self.base_dir = base_dir
+        self.result = Body()
+        self.section: _Part | None = None
+        self.article: _Part | None = None
+        self.parts: list[_Part] = []
+
+    # -- where things are ------------------------------------------------------
+
+    def location(self, line: int, column: int | None = None) -> Location:
+        text = self.lines[line] if 0 <= line < len(self.lines) else ""
+        if column is None:
+            column = len(text) - len(text.lstrip()) + 1
+        return Location(file=self.file, line=line + self.offset + 1, column=column)
+
+    def fail(self, error: ContentError, span: Sequence[int] | None) -> None:
+        """Record ``error``, placed by its fragment within the lines of ``span``."""
+        if isinstance(error, BoxError):
+            where = self.location(error.body_line, error.body_column)
+            self.result.errors.append(ContentError(error.message, where))
+            return
+        start, end = (span[0], span[1]) if span else (0, 1)
+        if error.fragment:
+            for line in range(start, max(end, start + 1)):
+                column = (
+                    self.lines[line].find(error.fragment)
+                    if line < len(self.lines)
+                    else -1
+                )
+                if column >= 0:
+                    self.result.errors.append(
+                        ContentError(error.message, self.location(line, column + 1))
+                    )
+                    return
+        self.result.errors.append(ContentError(error.message, self.location(start)))
+
+    def attempt(self, make: Callable[[], Block], token: Token) -> None:
+        try:
+            block = make()
+        except ContentError as error:
+            self.fail(error, token.map)
+            return
+        self.add(block)
+
+    def add(self, block: Block) -> None:
+        part = self.article or self.section
+        (part.blocks if part else self.result.intro).append(block)
+
+    # -- the token stream -------------------------------------------------------
+
+    def read(self, tokens: list[Token]) -> None:
+        index = 0
+        while index < len(tokens):
+            index = self.block(tokens, index)
+
+    def block(self, tokens: list[Token], index: int) -> int:
+        """Read the block starting at ``tokens[index]``; return the index after it."""
+        token = tokens[index]
+        kind = token.type
+        if kind == "heading_open":
+            self.heading(token, tokens[index + 1])
+            return index + 3
+        if kind == "paragraph_open":
+            self.paragraph(tokens[index + 1])
+            return index + 3
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            end = _closing(tokens, index)
+            self.attempt(
+                lambda: BulletList(
+                    _list_items(tokens[index + 1 : end]),
+                    numbered=kind == "ordered_list_open",
+                ),
+                token,
+            )
+            return end + 1
+        if kind == "blockquote_open":
+            end = _closing(tokens, index)
+            self.quote(token, tokens[index + 1 : end])
+            return end + 1
+        if kind == "hr":
+            self.add(Divider())
+        elif kind == "box":
+            self.attempt(lambda: make_block(token.meta["box"]), token)
+        elif kind == "html_block":
+            self.fail(
+                ContentError(
+                    "raw HTML is not allowed; write **bold**, *italic*, "
+                    "[link text](https://...) or a ::: box instead",
+                    fragment="<",
+                ),
+                token.map,
+            )
+        else:  # pragma: no cover - every enabled rule is handled above
+            self.fail(ContentError(f"unsupported Markdown ({kind})"), token.map)
+        return index + 1
+
+    def heading(self, token: Token, inline: Token) -> None:
+        line = token.map[0] if token.map else 0
+        try:
+            text = str(Text.markdown(inline.content)).strip()
+        except ContentError as error:
+            self.fail(error, token.map)
+            text = inline.content
+        level = int(token.tag[1])
+        if level == 1:
+            self.section = _Part(text, line)
+            self.article = None
+            self.parts.append(self.section)
+        elif level == 2 and self.section is not None:
+            self.article = _Part(text, line)
+            self.section.articles.append(self.article)
+        elif level == 2:
+            self.fail(
+                ContentError(
+                    f"## {text} comes before any # section; an article (##) belongs "
+                    "to a section, so start one with # Heading above it"
+                ),
+                token.map,
+            )
+        else:
+            self.fail(
+                ContentError(
+                    f"{'#' * level} headings go deeper than a bulletin does; use # for "
+                    "a section, ## for an article, or a **bold line** as a sub-heading"
+                ),
+                token.map,
+            )
+
+    def paragraph(self, inline: Token) -> None:
+        image = _lone_image(inline.content)
+        if image is not None:
+            self.attempt(lambda: self.image(*image), inline)
+        else:
+            self.attempt(lambda: Paragraph(inline.content), inline)
+
+    def image(self, src: str, alt: str, title: str, link: str | None) -> Image:
+        width: int | None = None
+        sized = _WIDTH.match(alt)
+        if sized:
+            alt, width = sized.group(1), int(sized.group(2))
+        if not alt.strip():
+            raise ContentError(
+                f"image has no alt text — write ![what the picture shows]({src})",
+                fragment="![",
+            )
+        image = Image(src, alt, width=width, link=link, caption=title or None)
+        folder = self.base_dir
+        if folder is not None and not image.is_remote and not (folder / src).is_file():
+            raise ContentError(
+                f"image file {src} not found (looked in {folder}); check "
+                "the name, or put the picture there",
+                fragment=src,
+            )
+        return image
+
+    def quote(self, token: Token, inner: list[Token]) -> None:
+        paragraphs = [item.content for item in inner if item.type == "inline"]
+        if any(
+            item.type not in ("paragraph_open", "paragraph_close", "inline")
+            for item in inner
+        ):
+            self.fail(
+                ContentError(
+                    "a quote holds text only; put lists, images and boxes outside the >"
+                ),
+                token.map,
+            )
+            return
+        attribution = None
+        if paragraphs:
+            *head, last = paragraphs[-1].split("\n")
+            match = _ATTRIBUTION.match(last)
+            if match and (head or len(paragraphs) > 1):
+                attribution = match.group(1)
+                paragraphs[-1] = "\n".join(head)
+        text = "\\\n".join(part for part in paragraphs if part.strip())
+        self.attempt(lambda: Quote(text, attribution), token)
+
+    def finish(self) -> Body:
+        for part in self.parts:
+            articles: list[Article] = []
+            for item in part.articles:
+                if not item.blocks:
+                    self.empty(item, "article")
+                else:
+                    articles.append(Article(item.heading, item.blocks))
+            if not part.blocks and not part.articles:
+                self.empty(part, "section")
+                continue
+            self.result.sections.append(Section(part.heading, part.blocks, articles))
+        self.result.errors.sort(
+            key=lambda error: (error.location.line or 0, error.location.column or 0)
+        )
+        return self.result
+
+    def empty(self, part: _Part, what: str) -> None:
+        mark = "#" if what == "section" else "##"
+        self.result.errors.append(
+            ContentError(
+                f"{what} '{part.heading}' is empty; write something under it or remove "
+                f"the {mark} heading",
+                self.location(part.line),
+            )
+        )
+
+
+def _closing(tokens: list[Token], index: int) -> int:
+    """The index of the token closing ``tokens[index]``."""
+    depth = 0
+    for position in range(index, len(tokens)):
+        depth += tokens[position].nesting
+        if depth == 0:
+            return position
+    return len(tokens) - 1  # pragma: no cover - markdown-it always closes
+
+
+def _list_items(tokens: list[Token]) -> list[ListItemLike]:
+    """``list_item`` tokens -> ``["a", ["a1"], "b"]``, the model's list shorthand."""
+    items: list[ListItemLike] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "inline":
+            items.append(token.content)
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            end = _closing(tokens, index)
+            items.append(_list_items(tokens[index + 1 : end]))
+            index = end
+        elif token.type not in (
+            "list_item_open",
+            "list_item_close",
+            "paragraph_open",
+            "paragraph_close",
+        ):
+            raise ContentError(
+                "a list item holds text and lists only; put images, quotes and "
+                "boxes outside the list"
+            )
+        index += 1
+    return items
+
+
+def _lone_image(content: str) -> tuple[str, str, str, str | None] | None:
+    """``(src, alt, title, link)`` when a paragraph is only an image (maybe linked)."""
+    stripped = content.strip()
+    if not (stripped.startswith("![") or stripped.startswith("[![")):
+        return None
+    children = [
+        token
+        for token in _image_parser().parseInline(stripped)[0].children or []
+        if not (token.type == "text" and not token.content.strip())
+    ]
+    link: str | None = None
+    if (
+        len(children) == 3
+        and children[0].type == "link_open"
+        and children[2].type == "link_close"
+    ):
+        link = str(children[0].attrs.get("href", ""))
+        children = children[1:2]
+    if len(children) != 1 or children[0].type != "image":
+        return None
+    image = children[0]
+    return (
+        str(image.attrs.get("src", "")),
+        image.content,
+        str(image.attrs.get("title", "") or ""),
+        link,
+    )
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    # Imported here: `bulletin --version` must not pay for markdown-it.
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": True})
+    # A line of --- under text would make it a heading (setext); here --- is
+    # always a divider. Indented or fenced code has no place in a bulletin.
+    md.disable(["lheading", "code", "fence", "reference"])
+    md.block.ruler.before(
+        "paragraph", "box", box_rule, {"alt": ["paragraph", "blockquote", "list"]}
+    )
+    # Paragraph text is parsed once, by Text.markdown; here inline parsing is
+    # only wanted for lone images, which _lone_image asks for itself.
+    md.core.ruler.disable(["inline", "text_join"])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # the model checks links
+    return md
+
+
+@functools.cache
+def _image_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("zero").enable(["image", "link"])
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # the model checks links
+    return md
