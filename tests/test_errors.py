@@ -39,6 +39,7 @@ def test_every_error_is_listed_in_all() -> None:
         "ContentError",
         "ContentErrorGroup",
         "LayoutError",
+        "PreviewError",
         "RecipientError",
         "RenderError",
         "SendError",

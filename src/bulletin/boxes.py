@@ -44,7 +44,7 @@ from bulletin.errors import ContentError
 if TYPE_CHECKING:
     from markdown_it.rules_block import StateBlock
 
-__all__ = ["BOX_KINDS", "Box", "box_rule", "make_block"]
+__all__ = ["BOX_KINDS", "Box", "box_rule", "make_block", "parse_date", "parse_dates"]
 
 _OPEN = re.compile(r":::[ \t]*([A-Za-z]+)[ \t]*(.*?)[ \t]*$")
 _CLOSE = re.compile(r":::[ \t]*$")
@@ -203,6 +203,30 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(f"{text!r} is not a date; write 2025-02-06 or 6 February 2025")
 
 
+_SHORT_RANGE = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to)\s*(\d{1,2})(?:st|nd|rd|th)?\s+"
+    r"([A-Za-z]+\s+\d{4})"
+)
+
+
+def parse_dates(text: str) -> tuple[dt.date, dt.date | None]:
+    """Read a date or a range: ``2025-02-03 to 2025-02-09``, ``3-9 February 2025``.
+
+    >>> parse_dates("3–9 February 2025")
+    (datetime.date(2025, 2, 3), datetime.date(2025, 2, 9))
+    """
+    text = text.strip().removeprefix("from ").strip()
+    short = _SHORT_RANGE.fullmatch(text)
+    if short:
+        month_year = short.group(3)
+        return (
+            parse_date(f"{short.group(1)} {month_year}"),
+            parse_date(f"{short.group(2)} {month_year}"),
+        )
+    start, _, finish = text.partition(" to ")
+    return parse_date(start), parse_date(finish) if finish else None
+
+
 def _event(box: Box) -> Block:
     keys = ("title", "date", "time", "location", "link", "details")
     pairs = _pairs(box, keys)
@@ -218,10 +242,8 @@ def _event(box: Box) -> Block:
             box.first_line,
         )
     written, line = pairs["date"]
-    start, _, finish = written.removeprefix("from ").partition(" to ")
     try:
-        date = parse_date(start)
-        end_date = parse_date(finish) if finish else None
+        date, end_date = parse_dates(written)
     except ValueError as error:
         raise BoxError(str(error), line) from None
     return _located(

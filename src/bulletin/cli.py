@@ -1,15 +1,26 @@
 """The ``bulletin`` command: a thin layer over the library.
 
 Each command parses its options, calls one library function, and prints the
-result; a :class:`~bulletin.errors.BulletinError` becomes a one-line message
-and exit code 1.
+result; a :class:`~bulletin.errors.BulletinError` becomes one line per problem
+(``file:line:col: ...``) and exit code 1, never a traceback unless ``--debug``.
+Library modules are imported inside the commands, so ``bulletin --version``
+and ``--help`` stay quick.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from bulletin._version import __version__
+from bulletin.errors import BulletinError, ContentError, ContentErrorGroup
 
 __all__ = ["app", "main"]
 
@@ -21,6 +32,25 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+_state = {"debug": False}
+
+Edition = Annotated[
+    Path,
+    typer.Argument(
+        help="The edition file: Markdown (.md), or Python (.py) defining `edition`.",
+        show_default=False,
+    ),
+]
+LayoutName = Annotated[
+    str | None,
+    typer.Option(
+        "--layout",
+        "-l",
+        help="Use this layout instead of the edition's.",
+        show_default=False,
+    ),
+]
+
 
 def _version(value: bool) -> None:
     if value:
@@ -30,28 +60,264 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(
-        False,
-        "--version",
-        callback=_version,
-        is_eager=True,
-        help="Show the version and exit.",
-    ),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Show the full traceback when something fails."),
+    ] = False,
 ) -> None:
     """Build and send email bulletins from Markdown or Python.
 
     Editors write one Markdown file per edition; developers build editions in
-    Python with `import bulletin`.
+    Python with `import bulletin`. Start with [bold]bulletin new[/bold].
     """
+    _state["debug"] = debug
+
+
+@contextlib.contextmanager
+def _reported() -> Iterator[None]:
+    """Turn a BulletinError into one line per problem on stderr and exit code 1."""
+    try:
+        yield
+    except BulletinError as error:
+        if _state["debug"]:
+            raise
+        if isinstance(error, ContentErrorGroup):
+            for problem in error.exceptions:
+                typer.echo(str(problem), err=True)
+            typer.echo(
+                f"{len(error.exceptions)} problems; nothing was written", err=True
+            )
+        elif isinstance(error, ContentError) and error.location.file is not None:
+            typer.echo(str(error), err=True)  # already file:line:col: ...
+        else:
+            typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command("new")
+def new_command(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Where to create the files (made if missing).",
+            show_default="this folder",
+        ),
+    ] = Path(),
+) -> None:
+    """Start a bulletin: a bulletin.toml and a sample edition showing every feature.
+
+    [bold]Examples[/bold]
+
+      bulletin new my-bulletin
+
+      bulletin new .
+    """
+    from bulletin.scaffold import scaffold
+
+    with _reported():
+        written = scaffold(folder)
+    for path in written:
+        typer.echo(f"  wrote {path}")
+    edition = written[1]
+    typer.echo(
+        f"\nNext: edit {edition}, then run\n"
+        f"  bulletin preview {edition}   to see it in your browser as you write\n"
+        f"  bulletin check {edition}     to find anything to fix before sending\n"
+        f"  bulletin build {edition}     to write the email files"
+    )
+
+
+@app.command("build")
+def build_command(
+    edition: Edition,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Output folder.", show_default="out/ beside the edition"
+        ),
+    ] = None,
+    layout: LayoutName = None,
+) -> None:
+    """Build the email (.html), plain text (.txt), web page (.web.html) and .eml.
+
+    [bold]Examples[/bold]
+
+      bulletin build edition.md
+
+      bulletin build edition.md -o public --layout compact
+    """
+    from bulletin.build import build
+
+    started = time.perf_counter()
+    with _reported():
+        built = build(edition, out, layout=layout)
+    elapsed = (time.perf_counter() - started) * 1000
+    source, rendered = built.source, built.rendered
+    typer.echo(
+        f"Built {source.edition.title!r} ({layout or source.layout}) in {elapsed:.0f} ms"
+    )
+    roles = {
+        ".html": "the email",
+        ".txt": "its plain-text version",
+        ".eml": "open in a mail client to see it as readers will",
+    }
+    pages = [path for path in built.files if "assets" not in path.parts]
+    for path in pages:
+        role = (
+            "the view-online page"
+            if path.name.endswith(".web.html")
+            else roles.get(path.suffix, "")
+        )
+        typer.echo(f"  {_shown(path):<56} {_kb(path.stat().st_size):>7}  {role}")
+    if rendered.assets:
+        total = sum(len(asset.data) for asset in rendered.assets)
+        typer.echo(
+            f"  {_shown(built.files[0].parent) + '/':<56} {_kb(total):>7}  {len(rendered.assets)} images"
+        )
+    edition_ = source.edition
+    articles = sum(len(section.articles) for section in edition_.sections)
+    typer.echo(
+        f"  {len(edition_.sections)} sections, {articles} articles; email HTML "
+        f"{built.html_bytes / 1024:.0f} KB of Gmail's 102 KB"
+        + (" (digest)" if source.digest else "")
+    )
+    for warning in built.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+class _Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("check")
+def check_command(
+    edition: Edition,
+    format_: Annotated[
+        _Format,
+        typer.Option("--format", "-f", help="text for people, json for tools."),
+    ] = _Format.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too.")
+    ] = False,
+    layout: LayoutName = None,
+) -> None:
+    """Check an edition is ready to send; exit 1 on errors (or warnings with --strict).
+
+    Looks at size against Gmail's clip, pictures, link text, past dates, empty
+    or repeated sections, the preheader, headings and colour contrast.
+
+    [bold]Examples[/bold]
+
+      bulletin check edition.md
+
+      bulletin check edition.md --strict --format json
+    """
+    from bulletin.check import check_file
+
+    with _reported():
+        report = check_file(edition, layout=layout)
+    if format_ is _Format.json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for finding in report.findings:
+            typer.echo(str(finding))
+        size = (
+            f"; email {report.html_bytes / 1024:.0f} KB of 102 KB"
+            if report.html_bytes
+            else ""
+        )
+        errors, warnings = len(report.errors), len(report.warnings)
+        verdict = "ready to send" if report.passed(strict=strict) else "not ready"
+        typer.echo(
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{size}: {verdict}"
+        )
+    if not report.passed(strict=strict):
+        raise typer.Exit(1)
+
+
+@app.command("preview")
+def preview_command(
+    edition: Edition,
+    port: Annotated[
+        int,
+        typer.Option("--port", "-p", help="Port on 127.0.0.1 (0 picks a free one)."),
+    ] = 8000,
+    layout: LayoutName = None,
+    open_browser: Annotated[
+        bool,
+        typer.Option("--open/--no-open", help="Open the preview in your browser."),
+    ] = True,
+    screenshot: Annotated[
+        Path | None,
+        typer.Option(
+            "--screenshot",
+            help="Write desktop and mobile PNGs to this folder and exit.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Show the edition in your browser, rebuilt each time you save.
+
+    Desktop, mobile and plain-text views side by side. Stop with Ctrl-C.
+
+    [bold]Examples[/bold]
+
+      bulletin preview edition.md
+
+      bulletin preview edition.md --port 8080 --no-open
+
+      bulletin preview edition.md --screenshot shots
+    """
+    from bulletin import preview
+
+    with _reported():
+        if screenshot is not None:
+            for path in preview.screenshot(edition, screenshot, layout=layout):
+                typer.echo(f"  wrote {path}")
+            return
+        server = preview.PreviewServer(edition, port=port, layout=layout)
+        server.start()
+    typer.echo(f"Previewing {edition} at {server.url} (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    with _reported():
+        server.serve_forever()
 
 
 @app.command("layouts")
 def layouts_command() -> None:
-    """List the built-in layouts and what each is for."""
+    """List the layouts (built in, and any in bulletin.toml's layout_paths)."""
+    from bulletin.config import find_config, load_config
     from bulletin.layouts import available_layouts, load_layout
 
-    for name in available_layouts():
-        typer.echo(f"{name:<10} {load_layout(name).description}")
+    with _reported():
+        found = find_config(Path.cwd())
+        paths = load_config(found).settings.layout_paths if found else ()
+        for name in available_layouts(paths):
+            typer.echo(f"{name:<10} {load_layout(name, paths).description}")
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} B"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def main() -> None:

@@ -10,7 +10,8 @@ Every error the library raises on purpose is a ``BulletinError``, so a caller
     ├── LayoutError           unknown layout, bad layout.toml, template or MJML faults
     ├── RenderError           a render stage failed (names the stage)
     ├── RecipientError        a recipient list or address is unusable
-    └── SendError             delivery failed
+    ├── SendError             delivery failed
+    └── PreviewError          the preview server or screenshots cannot run
 
 Messages say what failed, where, and what would work, in one line.
 """
@@ -27,6 +28,7 @@ __all__ = [
     "ContentErrorGroup",
     "LayoutError",
     "Location",
+    "PreviewError",
     "RecipientError",
     "RenderError",
     "SendError",
@@ -150,3 +152,7 @@ class RecipientError(BulletinError):
 
 class SendError(BulletinError):
     """Delivery failed."""
+
+
+class PreviewError(BulletinError):
+    """The preview cannot run: the port is taken, or no browser for screenshots."""

@@ -62,6 +62,8 @@ class Body:
     """The sections, in order."""
     errors: list[ContentError] = field(default_factory=list)
     """Every problem found, in the order of the file."""
+    lines: dict[int, int] = field(default_factory=dict)
+    """The 1-based file line of each block, section and article, by ``id()``."""
 
 
 @dataclass
@@ -134,9 +136,11 @@ class _Reader:
         except ContentError as error:
             self.fail(error, token.map)
             return
-        self.add(block)
+        self.add(block, token.map[0] if token.map else None)
 
-    def add(self, block: Block) -> None:
+    def add(self, block: Block, line: int | None) -> None:
+        if line is not None:
+            self.result.lines[id(block)] = line + self.offset + 1
         part = self.article or self.section
         (part.blocks if part else self.result.intro).append(block)
 
@@ -172,9 +176,11 @@ class _Reader:
             self.quote(token, tokens[index + 1 : end])
             return end + 1
         if kind == "hr":
-            self.add(Divider())
+            self.add(Divider(), token.map[0] if token.map else None)
         elif kind == "box":
             self.attempt(lambda: make_block(token.meta["box"]), token)
+        elif kind == "html_block" and token.content.lstrip().startswith("<!--"):
+            pass  # a comment: the editor's note to themselves, never shown
         elif kind == "html_block":
             self.fail(
                 ContentError(
@@ -278,10 +284,13 @@ class _Reader:
                     self.empty(item, "article")
                 else:
                     articles.append(Article(item.heading, item.blocks))
+                    self.result.lines[id(articles[-1])] = item.line + self.offset + 1
             if not part.blocks and not part.articles:
                 self.empty(part, "section")
                 continue
-            self.result.sections.append(Section(part.heading, part.blocks, articles))
+            section = Section(part.heading, part.blocks, articles)
+            self.result.lines[id(section)] = part.line + self.offset + 1
+            self.result.sections.append(section)
         self.result.errors.sort(
             key=lambda error: (error.location.line or 0, error.location.column or 0)
         )
@@ -388,4 +397,6 @@ def _image_parser() -> MarkdownIt:
 
     md = MarkdownIt("zero").enable(["image", "link"])
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # the model checks links
+    # A file name is taken as written: images/café.jpg, not images/caf%C3%A9.jpg.
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # documented hook
     return md

@@ -74,6 +74,8 @@ class Source:
     """The edition file."""
     config: Path | None
     """The bulletin.toml used, if any."""
+    lines: Mapping[int, int] = dataclasses.field(default_factory=dict)
+    """For a Markdown file: the line of each block, section and article, by ``id()``."""
 
     @property
     def base_dir(self) -> Path:
@@ -170,6 +172,7 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
         digest=bool(values.get("digest", False)),
         path=path,
         config=config.path,
+        lines=parsed.lines,
     )
 
 
