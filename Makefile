@@ -7,7 +7,16 @@ BIN := $(VENV)/bin
 .PHONY: demo test lint typecheck pytest chromium benchmark clean
 
 demo: $(VENV)/.installed
-	$(BIN)/python examples/build.py out
+	@for example in examples/*/edition.md; do \
+		name=$$(basename $$(dirname $$example)); \
+		echo "\$$ bulletin build $$example -o out/$$name"; \
+		$(BIN)/bulletin build $$example -o out/$$name || exit 1; \
+		echo; \
+	done
+	@echo "Open a .web.html file in out/ in a browser to see an edition with its pictures."
+	@echo "The .eml file opens in a mail client (Outlook, Thunderbird, Apple Mail) as readers"
+	@echo "will see it; the .html is the email itself, the .txt its plain-text version."
+	@echo "Try: $(BIN)/bulletin check examples/dscp-2025-01/edition.md"
 
 test: $(VENV)/.installed-test chromium lint typecheck pytest
 
@@ -23,6 +32,7 @@ pytest: $(VENV)/.installed-test chromium
 
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/build.py
 
 # Debian's Chromium, for the real-browser tests (Playwright never downloads one).
 chromium:

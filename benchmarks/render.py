@@ -3,7 +3,6 @@
 Prints:
 - the warm render median (model -> Rendered) and each stage's share of it;
 - the email's HTML size after inlining (Gmail clips at about 102 KB);
-- a whole-process build of one example, as ``make demo`` runs it;
 - ``bulletin --version`` start-up time;
 - how render time scales with ten times the content;
 - node MJML's time on the same MJML, when node and the mjml package are installed
@@ -135,11 +134,6 @@ def main() -> None:
     big_ms = median_ms(lambda: render(big, settings, base_dir=EXAMPLE), runs=30)
     print(f"10x content: {big_ms:.1f} ms = {big_ms / warm:.1f}x  [guard <= 10.5x]")
 
-    with tempfile.TemporaryDirectory() as out:
-        build = process_ms([sys.executable, "examples/build.py", out, "dscp-2025-01"])
-    print(
-        f"whole-process build of one example: {build:.0f} ms median  [target <= 450 ms]"
-    )
     version = process_ms([sys.executable, "-m", "bulletin", "--version"])
     print(f"bulletin --version: {version:.0f} ms median  [guard <= 150 ms]")
 

@@ -38,7 +38,7 @@ def test_every_module_declares_all() -> None:
 def test_import_does_not_load_the_cli_or_the_renderer() -> None:
     code = (
         "import sys, bulletin; "
-        "print(sorted(m for m in ('typer', 'click', 'jinja2', 'premailer', 'mjml', 'PIL', 'markdown_it') "
+        "print(sorted(m for m in ('typer', 'click', 'jinja2', 'premailer', 'mjml', 'PIL', 'markdown_it', 'yaml', 'watchfiles') "
         "if m in sys.modules))"
     )
     result = subprocess.run(

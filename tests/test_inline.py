@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bulletin.errors import ContentError
@@ -333,3 +333,21 @@ def test_plain_round_trips_or_refuses_double_braces(source: str) -> None:
         return
     assert "{{" not in source
     assert str(result) == source
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("ab .,-:;é“()#%+='\"\t\u00a0\u2028\u3000~^|$@*_[]<>\\{}&!`\n")
+        ),
+        max_size=30,
+    )
+)
+def test_plain_text_fast_path_matches_the_parser(source: str) -> None:
+    """Text without markup skips markdown-it; the result must be the parser's."""
+    from bulletin.inline import _PLAIN, _convert, _merge, _parser
+
+    if _PLAIN.fullmatch(source):
+        parsed = _merge(_convert(_parser().parseInline(source)[0].children or []))
+        assert Text.markdown(source).nodes == parsed

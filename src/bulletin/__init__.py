@@ -11,8 +11,10 @@ alternative and its images::
     edition.section("Training").paragraph("Book **now**.").bullets(["One", "Two"])
     rendered = render(edition, Settings(publisher="Example Partnership"))
 
-The renderer (Jinja2, mjml-python, premailer, Pillow) is imported on first use
-of :func:`render`, so ``import bulletin`` stays quick.
+An editor's Markdown file is read with :func:`load`. The renderer (Jinja2,
+mjml-python, premailer, Pillow) and the loader (PyYAML, markdown-it-py) are
+imported on first use of :func:`render` and :func:`load`, so ``import bulletin``
+stays quick.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from bulletin.settings import Sender, Settings
 
 if TYPE_CHECKING:
     from bulletin.rendering import Asset, Rendered, render
+    from bulletin.source import Source, load
 
 __all__ = [
     "Article",
@@ -82,22 +85,30 @@ __all__ = [
     "SendError",
     "Sender",
     "Settings",
+    "Source",
     "Text",
     "__version__",
     "available_layouts",
     "fill_html",
     "fill_text",
+    "load",
     "load_layout",
     "render",
 ]
 
-_LAZY = {"Asset", "Rendered", "render"}
+_LAZY = {
+    "Asset": "bulletin.rendering",
+    "Rendered": "bulletin.rendering",
+    "render": "bulletin.rendering",
+    "Source": "bulletin.source",
+    "load": "bulletin.source",
+}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the renderer on first use (PEP 562)."""
+    """Import the renderer and the file loader on first use (PEP 562)."""
     if name in _LAZY:
-        from bulletin import rendering
+        import importlib
 
-        return getattr(rendering, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'bulletin' has no attribute {name!r}")

@@ -63,7 +63,9 @@ _USELESS_ALT = re.compile(
     re.IGNORECASE,
 )
 _DEADLINE = re.compile(
-    r"\b(deadline|closing date|closes|close on|apply by|book by|by)\b", re.IGNORECASE
+    r"\b(deadlines?|closing date|closes|close on|(apply|book|register|respond|"
+    r"submit|reply|return it) by|no later than)\b",
+    re.IGNORECASE,
 )
 _WORDY_DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|"
@@ -375,8 +377,8 @@ class _Checker:
                     "warning",
                     "vague-link",
                     f"link text '{words}' does not say where it goes; screen readers list "
-                    "links by their words, so name the destination, e.g. "
-                    f"[book a training place]({link.href})",
+                    "links by their words, so name what is there, e.g. "
+                    f"[our training courses]({link.href})",
                     self.where(block, path, f"[{words}]"),
                 )
             elif _BARE_URL.match(words):

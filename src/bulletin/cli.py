@@ -186,7 +186,7 @@ def build_command(
     edition_ = source.edition
     articles = sum(len(section.articles) for section in edition_.sections)
     typer.echo(
-        f"  {len(edition_.sections)} sections, {articles} articles; email HTML "
+        f"  {_count(len(edition_.sections), 'section')}, {_count(articles, 'article')}; email HTML "
         f"{built.html_bytes / 1024:.0f} KB of Gmail's 102 KB"
         + (" (digest)" if source.digest else "")
     )
@@ -239,7 +239,7 @@ def check_command(
         errors, warnings = len(report.errors), len(report.warnings)
         verdict = "ready to send" if report.passed(strict=strict) else "not ready"
         typer.echo(
-            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}{size}: {verdict}"
+            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}{size}: {verdict}"
         )
     if not report.passed(strict=strict):
         raise typer.Exit(1)
@@ -307,6 +307,10 @@ def layouts_command() -> None:
         paths = load_config(found).settings.layout_paths if found else ()
         for name in available_layouts(paths):
             typer.echo(f"{name:<10} {load_layout(name, paths).description}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _kb(size: int) -> str:

@@ -109,14 +109,10 @@ class Text:
             ContentError: raw HTML, an inline image, a disallowed link, or a
                 malformed personal field.
         """
-        # A link to a field may be written with spaces, [x]({{ unsubscribe_url }}),
-        # which a Markdown link destination cannot hold: close them up first.
-        prepared = _FIELD_DESTINATION.sub(r"]({{\1}})", source)
-        nodes = _merge(_convert(_parser().parseInline(prepared)[0].children or []))
-        text = cls(nodes, source)
-        _check_braces(text)
-        _check_unread_links(text)
-        return text
+        if _PLAIN.fullmatch(source):
+            # Most text has no markup at all: skip the parser (same result, tested).
+            return cls((Run(source),) if source else (), source)
+        return cls(_parse(source), source)
 
     @classmethod
     def plain(cls, source: str) -> Text:
@@ -154,6 +150,22 @@ TextLike: TypeAlias = str | Text
 """What every text field of the model accepts: a ``str`` is read as Markdown."""
 
 
+@functools.lru_cache(maxsize=8192)
+def _parse(source: str) -> tuple[Inline, ...]:
+    """Parse once per distinct text: a preview rebuild re-reads mostly unchanged text.
+
+    Nodes are immutable, so a cached result is safe to share.
+    """
+    # A link to a field may be written with spaces, [x]({{ unsubscribe_url }}),
+    # which a Markdown link destination cannot hold: close them up first.
+    prepared = _FIELD_DESTINATION.sub(r"]({{\1}})", source)
+    nodes = _merge(_convert(_parser().parseInline(prepared)[0].children or []))
+    text = Text(nodes, source)
+    _check_braces(text)
+    _check_unread_links(text)
+    return nodes
+
+
 def _plain(node: Inline) -> str:
     if isinstance(node, Run):
         return node.text
@@ -181,6 +193,10 @@ def _check_braces(text: Text) -> None:
             fragment="{{",
         )
 
+
+_PLAIN = re.compile(r"(?:[^\s*_\[\]<>\\{}&!`]+(?: [^\s*_\[\]<>\\{}&!`]+)*)?")
+"""Text markdown-it would return as one run, unchanged: no markup characters,
+single spaces, no leading, trailing or line-breaking whitespace."""
 
 _FIELD_DESTINATION = re.compile(r"\]\(\s*\{\{\s*([a-z][a-z0-9_]*)\s*\}\}\s*\)")
 _UNREAD_LINK = re.compile(r"\[[^\]]*\]\(([^)]*)\)")

@@ -1,0 +1,80 @@
+"""Editors' path benchmarks for the January 2025 example (run with ``make benchmark``).
+
+Prints:
+- ``bulletin build examples/dscp-2025-01/edition.md`` as a whole process, median
+  of several runs, and the share of it spent importing (a process that only
+  imports what ``build`` imports);
+- loading the Markdown edition (front matter, body, bulletin.toml), warm;
+- ``bulletin check`` on the same edition, whole process.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bulletin.config import find_config, load_config
+from bulletin.source import load
+
+ROOT = Path(__file__).resolve().parents[1]
+EDITION = ROOT / "examples" / "dscp-2025-01" / "edition.md"
+BULLETIN = [sys.executable, "-m", "bulletin"]
+# What `bulletin build` imports before it does any work.
+IMPORTS = (
+    "from bulletin.rendering.inline import _inliner; _inliner();"
+    "import bulletin.cli, bulletin.build, bulletin.source, bulletin.rendering.pipeline,"
+    " bulletin.rendering.images, jinja2, mjml, premailer, PIL.Image, markdown_it, yaml"
+)
+
+
+def median_ms(function: Callable[[], object], runs: int = 200) -> float:
+    function()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def process_ms(command: list[str], runs: int = 11) -> float:
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)  # warm the disk cache
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as out:
+        build = process_ms([*BULLETIN, "build", str(EDITION), "-o", out])
+    imports = process_ms([sys.executable, "-c", IMPORTS])
+    bare = process_ms([sys.executable, "-c", "pass"])
+    print(
+        f"bulletin build {EDITION.relative_to(ROOT)}: {build:.0f} ms median, whole "
+        f"process  [target <= 450 ms]"
+    )
+    print(
+        f"  of which starting Python {bare:.0f} ms, importing {imports - bare:.0f} ms "
+        f"({(imports - bare) / build:.0%}), the build itself {build - imports:.0f} ms"
+    )
+    config = load_config(find_config(EDITION))  # type: ignore[arg-type]  # the example has one
+    loading = median_ms(lambda: load(EDITION, config=config))
+    with_config = median_ms(lambda: load(EDITION))
+    print(
+        f"loading the Markdown edition: {loading:.2f} ms warm; {with_config:.2f} ms "
+        "with finding and reading bulletin.toml  [target <= 5 ms]"
+    )
+    check = process_ms([*BULLETIN, "check", str(EDITION)], runs=5)
+    print(f"bulletin check, whole process: {check:.0f} ms median")
+
+
+if __name__ == "__main__":
+    main()
