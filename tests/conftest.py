@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import runpy
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,12 @@ class Example:
     edition: Edition
     settings: Settings
     rendered: Rendered
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep bulletin's own cache (compiled templates) inside the test run."""
+    if "BULLETIN_CACHE_DIR" not in os.environ:
+        os.environ["BULLETIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="bulletin-cache-")
 
 
 def load_example(name: str) -> tuple[Edition, Settings]:
