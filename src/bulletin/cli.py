@@ -168,16 +168,20 @@ def build_command(
     roles = {
         ".html": "the email",
         ".txt": "its plain-text version",
+        ".web.html": "the view-online page",
         ".eml": "open in a mail client to see it as readers will",
     }
-    pages = [path for path in built.files if "assets" not in path.parts]
-    for path in pages:
-        role = (
-            "the view-online page"
-            if path.name.endswith(".web.html")
-            else roles.get(path.suffix, "")
-        )
-        typer.echo(f"  {_shown(path):<56} {_kb(path.stat().st_size):>7}  {role}")
+    pages = {
+        "".join(path.suffixes[-2:])
+        if path.name.endswith(".web.html")
+        else path.suffix: path
+        for path in built.files
+        if "assets" not in path.parts
+    }
+    for suffix, role in roles.items():
+        if suffix in pages:
+            path = pages[suffix]
+            typer.echo(f"  {_shown(path):<56} {_kb(path.stat().st_size):>7}  {role}")
     if rendered.assets:
         total = sum(len(asset.data) for asset in rendered.assets)
         typer.echo(
