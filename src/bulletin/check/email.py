@@ -1,0 +1,89 @@
+"""Checks of the rendered email: size against Gmail's clip, headings, colours."""
+
+from __future__ import annotations
+
+import re
+
+from bulletin.build import GMAIL_CLIP_BYTES
+from bulletin.check.base import Checker
+from bulletin.colours import contrast_ratio
+from bulletin.errors import Location
+from bulletin.rendering.context import anchors
+from bulletin.rendering.pipeline import MIN_CONTRAST
+
+__all__ = ["EmailChecks"]
+
+_HEADING = re.compile(r"<h([1-6])\b")
+
+
+class EmailChecks(Checker):
+    """The email as rendered."""
+
+    def size(self) -> None:
+        size = len(self.rendered.html.encode("utf-8"))
+        if size <= GMAIL_CLIP_BYTES:
+            return
+        sections = self.section_sizes()
+        biggest = ", ".join(
+            f"{name} ({bytes_ / 1024:.0f} KB)" for name, bytes_ in sections[:3]
+        )
+        advice = (
+            "shorten the biggest sections"
+            if self.source.digest
+            else "add digest: true to the front matter to send each article's first "
+            "paragraph with a link to the rest, or shorten the biggest sections"
+        )
+        self.add(
+            "warning",
+            "clipped",
+            f"the email is {size / 1024:.0f} KB; Gmail clips messages over "
+            f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, unsubscribe link "
+            f"included. Biggest sections: {biggest}. To fix: {advice}",
+            Location(file=self.source.path, line=1),
+        )
+
+    def section_sizes(self) -> list[tuple[str, int]]:
+        """Each section's share of the email HTML, biggest first."""
+        html = self.rendered.html
+        ids = anchors(self.source.edition.sections)
+        starts = [html.find(f'id="{anchor}"') for anchor in ids]
+        footer = html.rfind("footer")
+        sizes: list[tuple[str, int]] = []
+        for index, section in enumerate(self.source.edition.sections):
+            start = starts[index]
+            end = next((s for s in starts[index + 1 :] if s > start), footer)
+            if start >= 0:
+                sizes.append((section.heading, len(html[start:end].encode("utf-8"))))
+        return sorted(sizes, key=lambda item: -item[1])
+
+    def headings(self) -> None:
+        previous = 0
+        for match in _HEADING.finditer(self.rendered.html):
+            level = int(match.group(1))
+            if previous and level > previous + 1:
+                self.add(
+                    "warning",
+                    "heading-order",
+                    f"the layout jumps from an h{previous} to an h{level}; screen reader "
+                    "users navigate by heading levels, so the layout should not skip one",
+                    Location(block=f"layout {self.layout.name!r}"),
+                )
+                return
+            previous = level
+
+    def contrast(self) -> None:
+        colours = {**self.layout.colours, **self.source.settings.colours}
+        for foreground, background in self.layout.contrast:
+            ratio = contrast_ratio(colours[foreground], colours[background])
+            if ratio < MIN_CONTRAST:
+                self.add(
+                    "error",
+                    "contrast",
+                    f"colour {foreground} ({colours[foreground]}) on {background} "
+                    f"({colours[background]}) has contrast {ratio:.1f}:1, below "
+                    f"{MIN_CONTRAST}:1; many readers cannot read it. Choose a darker or "
+                    "lighter colour in [colours]",
+                    Location(file=self.source.config)
+                    if self.source.config
+                    else Location(block="settings"),
+                )
