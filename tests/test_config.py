@@ -352,13 +352,6 @@ def test_path_outside_the_working_folder_is_shown_whole(tmp_path: Path) -> None:
     assert str(error).startswith(f"{path}:1:1: schema 3 is from a newer bulletin")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a value Settings refuses (a bad URL, colour or font stack) in "
-    "bulletin.toml is reported as 'settings: ...', with no file or line: "
-    "load_config's Settings(...) error is appended unplaced",
-)
 @pytest.mark.parametrize(
     ("line", "message"),
     [
@@ -562,13 +555,6 @@ def test_strings_and_utm_are_merged_key_by_key(tmp_path: Path, base: Config) -> 
     assert dict(source.settings.utm) == {"source": "newsletter", "medium": "web"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a front matter utm: table without domains sets utm_domains to () "
-    "and so drops bulletin.toml's utm.domains (settings_values pops it with a "
-    "default of ())",
-)
 def test_utm_override_keeps_the_configs_domains(tmp_path: Path, base: Config) -> None:
     source = parse_markdown(
         front("utm:", "  medium: web"), tmp_path / "edition.md", base
@@ -652,12 +638,6 @@ def test_front_matter_table_missing_a_key(tmp_path: Path, base: Config) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a value Settings refuses in the front matter (a bad URL or colour) "
-    "is placed at 1:1, not at its key (source._placed only knows edition keys)",
-)
 @pytest.mark.parametrize(
     "lines",
     [("view_online_url: javascript:alert(1)",), ("colours:", "  brand: blue")],

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bulletin.blocks import Image
 from bulletin.errors import BulletinError, ContentError, ContentErrorGroup
@@ -88,13 +87,6 @@ def test_yaml_python_tags_are_refused_not_run(file: Path) -> None:
     assert "could not determine a constructor" in error.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=yaml.YAMLError,
-    reason="bug: a control character in the front matter escapes as "
-    "yaml.reader.ReaderError, not a ContentError: yaml.SafeLoader(source) is "
-    "made outside read_front_matter's try",
-)
 @pytest.mark.parametrize("character", ["\x1f", "\x00", "\x7f", "\ufffe"])
 def test_control_character_in_front_matter(file: Path, character: str) -> None:
     text = f"---\ntitle: News{character}\ndate: 2025-01-15\n---\nHello.\n"
@@ -276,12 +268,6 @@ def test_duplicate_nested_key(file: Path) -> None:
     assert str(error) == f"{file}:4:3: 'brand' is given twice; keep one"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: an error in the front matter intro: value is placed at 1:1, not "
-    "at the intro: key (source._placed looks for the key's name in the message)",
-)
 def test_error_in_the_front_matter_intro_is_placed_at_its_key(file: Path) -> None:
     text = "---\ntitle: News\ndate: 2025-01-15\nintro: Hello <b>there</b>\n---\n"
 
@@ -457,24 +443,12 @@ def test_bad_personal_field(file: Path) -> None:
     assert "{{ first_name }}" in error.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a disallowed link on a linked image is placed at column 1 of the "
-    "line, not at the URL (the error carries no fragment)",
-)
 def test_disallowed_link_on_a_linked_image_points_at_the_url(file: Path) -> None:
     error = problem(file, HEAD + "[![a](https://example.org/a.png)](javascript:x)\n")
 
     assert (error.location.line, error.location.column) == (5, 35)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a disallowed link in a ::: button box is placed at the ::: line, "
-    "column 1, not at the URL on the line below",
-)
 def test_disallowed_link_in_a_button_points_at_the_url(file: Path) -> None:
     error = problem(file, HEAD + "::: button\n[Book](javascript:x)\n:::\n")
 
@@ -531,36 +505,18 @@ def test_empty_article(file: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ContentErrorGroup,
-    reason="bug: a section whose only block has a problem is also reported as "
-    "empty ('write something under it'), a second, misleading error",
-)
 def test_a_section_whose_block_failed_is_not_also_empty(file: Path) -> None:
     error = problem(file, HEAD + "# Training\n![A class](images/missing.png)\n")
 
     assert "not found" in error.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ContentErrorGroup,
-    reason="bug: an article whose only block has a problem is also reported empty",
-)
 def test_an_article_whose_block_failed_is_not_also_empty(file: Path) -> None:
     error = problem(file, HEAD + "# Training\nText.\n\n## Neglect\n<b>x</b>\n")
 
     assert "raw HTML" in error.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a heading with no text (a bare #, '## ', '# &nbsp;') or with a "
-    "control character raises a ContentError with no file, line or column: "
-    "markdown._Reader.finish builds Section/Article outside any try",
-)
 @pytest.mark.parametrize(
     "body",
     [
@@ -644,11 +600,6 @@ def test_bad_key_in_an_event_box(file: Path) -> None:
     assert error.message.endswith(" box has no 'tiem'; did you mean 'time'?")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: the message says 'a event box', not 'an event box'",
-)
 def test_bad_key_in_an_event_box_reads_well(file: Path) -> None:
     body = "::: event\ntitle: Talk\ndate: 2025-02-06\n  tiem: 10am\n:::\n"
 
@@ -914,12 +865,6 @@ def test_front_matter_and_body_problems_come_together(file: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a missing title or date is placed at line 2 but listed after the "
-    "front matter's other problems, so the group is not in file order",
-)
 def test_a_missing_key_keeps_the_group_in_file_order(file: Path) -> None:
     errors = problems(file, "---\ndate: next week\ndigest: maybe\n---\nHello.\n")
 

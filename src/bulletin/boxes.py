@@ -137,7 +137,14 @@ def _button(box: Box) -> Block:
             "a button box holds one link: [Book your place](https://example.org/)",
             box.first_line,
         )
-    return Button(match.group(1).strip(), match.group(2))
+    try:
+        return Button(match.group(1).strip(), match.group(2))
+    except ContentError as error:
+        for number, line in enumerate(box.lines, start=box.first_line):
+            column = line.find(match.group(2))
+            if column >= 0:
+                raise BoxError(error.message, number, column + 1) from None
+        raise
 
 
 def _callout(box: Box) -> Block:
@@ -169,7 +176,7 @@ def _pairs(box: Box, keys: tuple[str, ...]) -> dict[str, tuple[str, int]]:
             near = difflib.get_close_matches(key, keys, n=1)
             hint = f"did you mean {near[0]!r}?" if near else "use " + ", ".join(keys)
             raise BoxError(
-                f"a {box.kind} box has no {key!r}; {hint}",
+                f"{_a(box.kind)} box has no {key!r}; {hint}",
                 number,
                 len(line) - len(line.lstrip()) + 1,
             )
@@ -177,6 +184,10 @@ def _pairs(box: Box, keys: tuple[str, ...]) -> dict[str, tuple[str, int]]:
             raise BoxError(f"{key} is given twice in this {box.kind} box", number)
         found[key] = (match.group(2), number)
     return found
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def parse_date(text: str) -> dt.date:

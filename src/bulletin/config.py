@@ -27,6 +27,7 @@ from typing import Any
 
 from bulletin.blocks import Contact, Image
 from bulletin.errors import ContentError, ContentErrorGroup, Location
+from bulletin.inline import Text
 from bulletin.layouts import DEFAULT_LAYOUT
 from bulletin.schema import (
     NUMBER,
@@ -47,6 +48,7 @@ __all__ = [
     "Config",
     "find_config",
     "load_config",
+    "place_setting_error",
     "settings_values",
 ]
 
@@ -191,7 +193,7 @@ def load_config(path: Path) -> Config:
                 ),
             )
         except ContentError as error:
-            errors.append(error)
+            errors.append(place_setting_error(error, values, locate))
     if errors or settings is None:
         raise (
             errors[0]
@@ -224,11 +226,35 @@ def settings_values(
         try:
             if key == "utm":
                 assert isinstance(value, dict)
-                out["utm_domains"] = value.pop("domains", ())
+                value = dict(value)
+                if "domains" in value:
+                    out["utm_domains"] = value.pop("domains")
             out[key] = _setting(key, value, folder)
         except ContentError as error:
             raise ContentError(error.message, locate((key,))) from None
     return out
+
+
+def place_setting_error(
+    error: ContentError, values: Mapping[str, object], locate: Locate
+) -> ContentError:
+    """Place an error :class:`Settings` raised at the key whose value it names.
+
+    Settings' messages name the setting: ``view_online_url URL ...``,
+    ``colour brand = ...``, ``font stack ...``, ``utm source = ...``.
+    """
+    if error.location.file is not None:
+        return error
+    message = error.message
+    for key, value in values.items():
+        if isinstance(value, dict):
+            singular = key.removesuffix("s")
+            for inner in value:
+                if singular in message and f"{singular} {inner} " in message:
+                    return ContentError(message, locate((key, inner)))
+        if key in message or key.replace("_", " ") in message:
+            return ContentError(message, locate((key,)))
+    return ContentError(message, locate(()))
 
 
 def _setting(key: str, value: object, folder: Path) -> object:
@@ -248,6 +274,9 @@ def _setting(key: str, value: object, folder: Path) -> object:
     if key == "contact":
         assert isinstance(value, dict)
         return Contact(**value)
+    if key == "footer":
+        assert isinstance(value, str)
+        return Text.markdown(value)
     if key == "sender":
         assert isinstance(value, dict)
         if "name" not in value or "address" not in value:

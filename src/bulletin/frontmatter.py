@@ -61,8 +61,9 @@ def read_front_matter(source: str, file: Path) -> FrontMatter:
     Raises:
         ContentError: YAML syntax, or the front matter is not a table of keys.
     """
-    loader = yaml.SafeLoader(source)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(source)
         node = loader.get_single_node()
         if node is None:
             return FrontMatter({})
@@ -90,12 +91,26 @@ def read_front_matter(source: str, file: Path) -> FrontMatter:
             "e.g. title: News - January 2025 (quote values that contain ': ')",
             Location(file=file, line=line, column=column),
         ) from None
+    except yaml.reader.ReaderError as error:
+        code = (
+            error.character
+            if isinstance(error.character, int)
+            else ord(error.character[:1] or "?")
+        )
+        line = source.count("\n", 0, error.position) + 2
+        column = error.position - (source.rfind("\n", 0, error.position) + 1) + 1
+        raise ContentError(
+            f"the front matter contains an invisible control character (U+{code:04X}); "
+            "retype that line",
+            Location(file=file, line=line, column=column),
+        ) from None
     except yaml.YAMLError as error:
         raise ContentError(
             f"front matter is not valid YAML: {error}", Location(file=file, line=2)
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _walk(

@@ -39,7 +39,9 @@ from bulletin.blocks import (
 )
 from bulletin.boxes import BoxError, box_rule, make_block
 from bulletin.errors import ContentError, Location
+from bulletin.headers import is_header_safe
 from bulletin.inline import Text
+from bulletin.links import check_link
 from bulletin.model import Article, Section
 
 if TYPE_CHECKING:
@@ -74,6 +76,8 @@ class _Part:
     line: int
     blocks: list[Block] = field(default_factory=list)
     articles: list[_Part] = field(default_factory=list)
+    failed: bool = False
+    """A block under this heading had an error: it is not empty, just wrong."""
 
 
 def parse_body(
@@ -111,6 +115,9 @@ class _Reader:
 
     def fail(self, error: ContentError, span: Sequence[int] | None) -> None:
         """Record ``error``, placed by its fragment within the lines of ``span``."""
+        part = self.article or self.section
+        if part is not None:
+            part.failed = True
         if isinstance(error, BoxError):
             where = self.location(error.body_line, error.body_column)
             self.result.errors.append(ContentError(error.message, where))
@@ -196,18 +203,27 @@ class _Reader:
 
     def heading(self, token: Token, inline: Token) -> None:
         line = token.map[0] if token.map else 0
+        level = int(token.tag[1])
         try:
             text = str(Text.markdown(inline.content)).strip()
+            if not text:
+                raise ContentError(
+                    f"the {'#' * level} heading has no words; write them after the "
+                    f"{'#' * level}, e.g. {'#' * level} Training"
+                )
+            if not is_header_safe(text):
+                raise ContentError(
+                    "the heading contains a control character; retype it"
+                )
         except ContentError as error:
             self.fail(error, token.map)
-            text = inline.content
-        level = int(token.tag[1])
+            text = ""
         if level == 1:
-            self.section = _Part(text, line)
+            self.section = _Part(text, line, failed=not text)
             self.article = None
             self.parts.append(self.section)
         elif level == 2 and self.section is not None:
-            self.article = _Part(text, line)
+            self.article = _Part(text, line, failed=not text)
             self.section.articles.append(self.article)
         elif level == 2:
             self.fail(
@@ -243,6 +259,11 @@ class _Reader:
                 f"image has no alt text — write ![what the picture shows]({src})",
                 fragment="![",
             )
+        if link is not None:
+            try:
+                check_link(link, what="image link")
+            except ContentError as error:
+                raise ContentError(error.message, fragment=link) from None
         image = Image(src, alt, width=width, link=link, caption=title or None)
         folder = self.base_dir
         if folder is not None and not image.is_remote and not (folder / src).is_file():
@@ -280,17 +301,17 @@ class _Reader:
         for part in self.parts:
             articles: list[Article] = []
             for item in part.articles:
-                if not item.blocks:
-                    self.empty(item, "article")
-                else:
+                if item.blocks and item.heading:
                     articles.append(Article(item.heading, item.blocks))
                     self.result.lines[id(articles[-1])] = item.line + self.offset + 1
-            if not part.blocks and not part.articles:
+                elif not item.failed:
+                    self.empty(item, "article")
+            if (part.blocks or articles) and part.heading:
+                section = Section(part.heading, part.blocks, articles)
+                self.result.lines[id(section)] = part.line + self.offset + 1
+                self.result.sections.append(section)
+            elif not (part.failed or part.articles):
                 self.empty(part, "section")
-                continue
-            section = Section(part.heading, part.blocks, articles)
-            self.result.lines[id(section)] = part.line + self.offset + 1
-            self.result.sections.append(section)
         self.result.errors.sort(
             key=lambda error: (error.location.line or 0, error.location.column or 0)
         )

@@ -26,7 +26,6 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -37,14 +36,13 @@ from bulletin.preview_http import (
     EventHub,
     LocalServer,
     Response,
+    Snapshot,
     check_host,
-    index_page,
+    respond,
 )
 
 if TYPE_CHECKING:
     from watchfiles import Change
-
-    from bulletin.rendering import Asset
 
 __all__ = ["PreviewServer", "screenshot"]
 
@@ -63,21 +61,6 @@ _CHROMIUM_ARGS = [
 ]
 _SHOTS = (("desktop", 1024), ("mobile", 375))
 """Each screenshot's name and viewport width in CSS px."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Build:
-    """One successful build, ready to serve."""
-
-    title: str
-    slug: str
-    email_html: str
-    web_html: str
-    text: str
-    assets: dict[str, Asset]
-    build_ms: float
-    folders: tuple[Path, ...]
-    """The folders to watch for this build."""
 
 
 class PreviewServer:
@@ -117,7 +100,8 @@ class PreviewServer:
         self.last_latency_ms: float | None = None
         """From watchfiles yielding the last change to its event being queued."""
         self._lock = threading.Lock()
-        self._build: _Build | None = None
+        self._snapshot: Snapshot | None = None
+        self._folders_used: tuple[Path, ...] = ()
         self._error: str | None = None
         self._stopping = threading.Event()
         self._server: LocalServer | None = None
@@ -139,15 +123,18 @@ class PreviewServer:
         error until the editor fixes it.
 
         Raises:
-            PreviewError: the edition file is missing, or the port is in use.
+            PreviewError: the edition file is missing, the port is in use, or
+                this preview was stopped.
         """
         if self._server is not None:
             return self
+        if self._stopping.is_set():
+            raise PreviewError("this preview was stopped; make a new PreviewServer")
         if not self.path.is_file():
             raise PreviewError(f"no edition file at {self.path}")
         server = LocalServer(self.host, self.port, self._page, self.events)
         try:
-            if self._build is None:
+            if self._snapshot is None:
                 with contextlib.suppress(BulletinError):  # shown on the page
                     self.rebuild()
         except BaseException:
@@ -206,7 +193,7 @@ class PreviewServer:
 
     def _rebuild(self, changed: list[str], since: float | None) -> float:
         try:
-            build = _build(self.path, self.layout)
+            snapshot, folders = _build(self.path, self.layout)
         except Exception as error:
             message = str(error)
             if not isinstance(error, BulletinError):  # a bug, but keep previewing
@@ -216,11 +203,11 @@ class PreviewServer:
             self._send("error", message, since)
             raise
         with self._lock:
-            self._build, self._error = build, None
-        self.last_rebuild_ms = build.build_ms
-        data = {"build_ms": round(build.build_ms, 1), "changed": changed}
-        self._send("reload", json.dumps({**data, "title": build.title}), since)
-        return build.build_ms
+            self._snapshot, self._folders_used, self._error = snapshot, folders, None
+        self.last_rebuild_ms = ms = snapshot.build_ms
+        data = {"build_ms": round(ms, 1), "changed": changed, "title": snapshot.title}
+        self._send("reload", json.dumps(data), since)
+        return ms
 
     def _send(self, event: str, data: str, since: float | None) -> None:
         if since is not None:
@@ -274,9 +261,8 @@ class PreviewServer:
 
     def _folders(self) -> tuple[Path, ...]:
         with self._lock:
-            build = self._build
-        if build is not None:
-            return build.folders
+            if self._folders_used:
+                return self._folders_used
         from bulletin.config import find_config
 
         config = find_config(self.path)
@@ -284,30 +270,12 @@ class PreviewServer:
 
     def _page(self, route: str) -> Response | None:
         with self._lock:
-            build, error = self._build, self._error
-        if route == "/":
-            title = build.title if build else self.path.name
-            ms, text = (build.build_ms, build.text) if build else (None, "")
-            return 200, "text/html; charset=utf-8", index_page(title, ms, error, text)
-        if build is None:
-            return 503, "text/plain; charset=utf-8", (error or "building").encode()
-        pages = {
-            "/email.html": ("text/html", build.email_html),
-            "/web.html": ("text/html", build.web_html),
-            "/text.txt": ("text/plain", build.text),
-        }
-        if route in pages:
-            kind, body = pages[route]
-            return 200, f"{kind}; charset=utf-8", body.encode("utf-8")
-        if route.startswith("/assets/"):
-            asset = build.assets.get(route.removeprefix("/assets/"))
-            if asset is not None:  # the build's own images only, never a path on disk
-                return 200, asset.content_type, asset.data
-        return None
+            snapshot, error = self._snapshot, self._error
+        return respond(route, snapshot, error, self.path.name)
 
 
-def _build(path: Path, layout: str | None) -> _Build:
-    """Load and render the edition; prepare what each page serves."""
+def _build(path: Path, layout: str | None) -> tuple[Snapshot, tuple[Path, ...]]:
+    """Load and render the edition: what the pages serve, and the folders to watch."""
     from bulletin.build import render_source
     from bulletin.layouts import load_layout
     from bulletin.message import preview_values
@@ -329,7 +297,7 @@ def _build(path: Path, layout: str | None) -> _Build:
             web = web.replace(f"{base_url}/{asset.path}", local)
     chosen = load_layout(layout or source.layout, source.settings.layout_paths)
     config = [source.config.parent] if source.config else []
-    return _Build(
+    snapshot = Snapshot(
         title=source.edition.title,
         slug=rendered.slug,
         email_html=email,
@@ -337,8 +305,8 @@ def _build(path: Path, layout: str | None) -> _Build:
         text=fill_text(rendered.text, values),
         assets={asset.name: asset for asset in rendered.assets},
         build_ms=(time.perf_counter() - start) * 1000,
-        folders=_outermost([source.base_dir, *config, *chosen.folders]),
     )
+    return snapshot, _outermost([source.base_dir, *config, *chosen.folders])
 
 
 def _outermost(folders: Sequence[Path]) -> tuple[Path, ...]:
@@ -384,7 +352,7 @@ def screenshot(path: Path, out_dir: Path, *, layout: str | None = None) -> list[
 
     server = PreviewServer(path, layout=layout)
     server.rebuild()  # an edition that does not build raises; no picture of an error
-    slug = server._build.slug if server._build else "edition"
+    slug = server._snapshot.slug if server._snapshot else "edition"
     written: list[Path] = []
     with server.start(watch=False):
         origin = server.url

@@ -1,12 +1,14 @@
-"""The preview's HTTP side: a server for this machine only, live-reload events, the index page.
+"""The preview's HTTP side: what each page serves, to this machine only, and live reload.
 
-:class:`LocalServer` answers GET requests from a ``pages`` function (route in,
-response out) and streams ``/events`` from an :class:`EventHub`, each request
-in its own daemon thread. It refuses requests whose ``Host`` is not a local
-name (another website reaching it through DNS rebinding), and ``stop()`` ends
-every open connection, event streams included, at once. :func:`index_page` is
-the page an editor keeps open: the email at desktop and mobile width and its
-plain text, reloaded on each ``reload`` event and showing each ``error``.
+:func:`respond` answers a route from the last good build (a :class:`Snapshot`)
+and the last error: ``/`` (:func:`index_page`: the email at desktop and
+mobile width and its plain text, reloaded on each ``reload`` event, showing
+each ``error``), ``/email.html``, ``/web.html``, ``/text.txt`` and
+``/assets/<name>``. :class:`LocalServer` serves those, and ``/events`` from
+an :class:`EventHub`, each request in its own daemon thread. It refuses
+requests whose ``Host`` is not a local name (another website reaching it
+through DNS rebinding), and ``stop()`` ends every open connection, event
+streams included, at once. :mod:`bulletin.preview` builds and watches.
 """
 
 from __future__ import annotations
@@ -20,20 +22,26 @@ import socketserver
 import string
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bulletin.errors import PreviewError
+
+if TYPE_CHECKING:
+    from bulletin.rendering import Asset
 
 __all__ = [
     "LOCAL_HOSTS",
     "EventHub",
     "LocalServer",
     "Response",
+    "Snapshot",
     "check_host",
     "index_page",
+    "respond",
 ]
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -41,6 +49,52 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 Response = tuple[int, str, bytes]
 """An HTTP status, a content type and a body."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A successful build, as the pages serve it."""
+
+    title: str
+    """The edition's title."""
+    slug: str
+    """The file-name form of the title."""
+    email_html: str
+    """The email, fields filled as in a preview copy, images at ``/assets/``."""
+    web_html: str
+    """The web copy."""
+    text: str
+    """The plain-text alternative, fields filled."""
+    assets: Mapping[str, Asset]
+    """The images, by file name."""
+    build_ms: float
+    """How long the build took."""
+
+
+def respond(
+    route: str, snapshot: Snapshot | None, error: str | None, title: str
+) -> Response | None:
+    """What ``route`` serves (None: not found); ``title`` names a failed first build."""
+    if route == "/":
+        if snapshot is not None:
+            title = snapshot.title
+        ms, text = (snapshot.build_ms, snapshot.text) if snapshot else (None, "")
+        return 200, "text/html; charset=utf-8", index_page(title, ms, error, text)
+    if snapshot is None:
+        return 503, "text/plain; charset=utf-8", (error or "building").encode()
+    pages = {
+        "/email.html": ("text/html", snapshot.email_html),
+        "/web.html": ("text/html", snapshot.web_html),
+        "/text.txt": ("text/plain", snapshot.text),
+    }
+    if route in pages:
+        kind, body = pages[route]
+        return 200, f"{kind}; charset=utf-8", body.encode("utf-8")
+    if route.startswith("/assets/"):
+        asset = snapshot.assets.get(route.removeprefix("/assets/"))
+        if asset is not None:  # the build's own images only, never a path on disk
+            return 200, asset.content_type, asset.data
+    return None
 
 
 def check_host(host: str) -> None:

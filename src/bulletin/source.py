@@ -25,11 +25,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.blocks import Paragraph
 from bulletin.config import (
     SETTINGS_KEYS,
     Config,
     find_config,
     load_config,
+    place_setting_error,
     settings_values,
 )
 from bulletin.errors import BulletinError, ContentError, ContentErrorGroup, Location
@@ -146,23 +148,34 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
     errors.extend(parsed.errors)
     settings = config.settings
     edition: Edition | None = None
+    places = _places(front, path)
+    intro = parsed.intro
+    if "intro" in values:
+        try:
+            intro = [Paragraph(str(values["intro"])), *parsed.intro]
+        except ContentError as error:
+            errors.append(ContentError(error.message, places(("intro",))))
     if not errors:
         try:
-            settings = _override(settings, values, path.parent, _places(front, path))
-            intro = (
-                [values["intro"], *parsed.intro] if "intro" in values else parsed.intro
-            )
+            settings = _override(settings, values, path.parent, places)
+        except ContentError as error:
+            errors.append(place_setting_error(error, values, places))
+    if not errors:
+        try:
             edition = Edition(
                 str(values["title"]),
                 values["date"],  # type: ignore[arg-type]  # checked as DATE
                 preheader=str(values.get("preheader", "")),
-                intro=intro,  # type: ignore[arg-type]  # a str becomes a paragraph
+                intro=intro,
                 sections=parsed.sections,
                 language=str(values.get("language") or config.language or "en-GB"),
                 subject=values.get("subject"),  # type: ignore[arg-type]  # checked as TEXT
             )
         except ContentError as error:
             errors.append(_placed(error, front, path))
+    errors.sort(
+        key=lambda error: (error.location.line or 0, error.location.column or 0)
+    )
     if errors or edition is None:
         raise _combined(errors, path)
     return Source(
@@ -207,7 +220,7 @@ def _placed(error: ContentError, front: FrontMatter, path: Path) -> ContentError
     """An error from the Edition itself is about a front matter key: find which."""
     if error.location.file is not None:
         return error
-    for key in ("title", "subject", "preheader", "language", "intro", "date"):
+    for key in ("title", "subject", "preheader", "language", "date"):
         if key in error.message:
             return error.at(_Places(front, path)((key,)))
     return error.at(Location(file=path, line=1, column=1))
