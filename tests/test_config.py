@@ -341,7 +341,10 @@ def test_not_utf8(tmp_path: Path) -> None:
 
     error = config_problem(path)
 
-    assert str(error) == "bulletin.toml: not UTF-8 text (byte 27); save it as UTF-8"
+    assert str(error) == (
+        "bulletin.toml:2:17: the file is not UTF-8 text; save it as UTF-8 "
+        "(in Word or Notepad: Save As, Encoding: UTF-8)"
+    )
 
 
 def test_path_outside_the_working_folder_is_shown_whole(tmp_path: Path) -> None:

@@ -750,7 +750,7 @@ def test_a_directory_cannot_be_read(tmp_path: Path) -> None:
     error = caught.value
     assert error.location.file == folder
     assert error.location.line is None
-    assert str(error).startswith(f"{folder}: cannot read the edition: ")
+    assert str(error).startswith(f"{folder}: cannot read the file: ")
     assert "\n" not in str(error)
 
 
@@ -761,7 +761,7 @@ def test_a_missing_file(tmp_path: Path) -> None:
         load(path)
 
     assert str(caught.value) == (
-        f"{path}: cannot read the edition: No such file or directory"
+        f"{path}: cannot read the file: No such file or directory"
     )
 
 

@@ -40,6 +40,7 @@ from bulletin.schema import (
     check_table,
 )
 from bulletin.settings import Sender, Settings
+from bulletin.textfile import read_text
 
 __all__ = [
     "CONFIG_NAME",
@@ -138,17 +139,7 @@ def load_config(path: Path) -> Config:
         ContentErrorGroup: it has several problems (all are reported).
     """
     shown = _shown(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ContentError(
-            f"not UTF-8 text (byte {error.start}); save it as UTF-8",
-            Location(file=shown),
-        ) from None
-    except OSError as error:
-        raise ContentError(
-            f"cannot read it: {error.strerror}", Location(file=shown)
-        ) from None
+    text = read_text(path, shown=shown)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -40,6 +40,7 @@ from bulletin.markdown import parse_body
 from bulletin.model import Edition
 from bulletin.schema import DATE, FLAG, TEXT, Kind, check_table
 from bulletin.settings import Settings
+from bulletin.textfile import read_text
 
 __all__ = ["EDITION_KEYS", "Source", "load", "parse_markdown"]
 
@@ -107,7 +108,7 @@ def load(path: Path | str, *, config: Config | None = None) -> Source:
         config = load_config(found) if found else Config()
     if path.suffix == ".py":
         return _load_python(path, config)
-    return parse_markdown(_read_text(path), path, config)
+    return parse_markdown(read_text(path), path, config)
 
 
 def parse_markdown(text: str, path: Path, config: Config | None = None) -> Source:
@@ -230,25 +231,6 @@ def _combined(errors: list[ContentError], path: Path) -> BulletinError:
     if len(errors) == 1:
         return errors[0]
     return ContentErrorGroup(f"{path} has problems", errors)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ContentError(
-            f"cannot read the edition: {error.strerror or error}", Location(file=path)
-        ) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ContentError(
-            "the file is not UTF-8 text; save it as UTF-8 (in Word or Notepad: "
-            "Save As, Encoding: UTF-8)",
-            Location(file=path, line=line, column=column),
-        ) from None
 
 
 def _load_python(path: Path, config: Config) -> Source:
