@@ -356,6 +356,15 @@ def test_stop_ends_open_event_streams_at_once(edition: Path) -> None:
     assert b"event:" not in client.response.read()  # the end of the stream, at once
     client.close()
     server.stop()  # twice is harmless
+    with pytest.raises(PreviewError, match="make a new PreviewServer"):
+        server.start()
+
+
+def test_localhost_is_served(edition: Path) -> None:
+    with PreviewServer(edition, host="localhost") as server:
+        assert server.url.startswith("http://localhost:")
+        response = get(server, "/text.txt", headers={"Host": "localhost"})
+        assert "Hello world." in response.text
 
 
 # Refusals ----------------------------------------------------------------------

@@ -255,8 +255,11 @@ class PreviewServer:
                         if self._folders() != folders:
                             break  # another layout: watch its folders instead
             except Exception as error:  # e.g. the system's limit on watches
+                message = f"stopped watching for changes: {error}; restart the preview"
+                with self._lock:
+                    self._error = message
                 self._watching.set()
-                self._send("error", f"stopped watching for changes: {error}", None)
+                self._send("error", message, None)
                 return
 
     def _folders(self) -> tuple[Path, ...]:

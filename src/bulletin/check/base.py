@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bulletin.check.report import Finding, Level
-from bulletin.errors import Location
+from bulletin.errors import ContentError, Location
 from bulletin.layouts import load_layout
 from bulletin.rendering import Rendered
 from bulletin.source import Source
+from bulletin.textfile import read_text
 
 __all__ = ["Checker"]
 
@@ -29,9 +30,10 @@ class Checker:
         line = self.source.lines.get(id(thing))
         if line is None:
             return Location(block=path)
-        column = None
+        lines = self._lines()
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        column = len(text) - len(text.lstrip()) + 1
         if needle:
-            lines = self._lines()
             for number in range(line - 1, min(line + 40, len(lines))):
                 found = lines[number].find(needle)
                 if found >= 0:
@@ -42,8 +44,8 @@ class Checker:
     def _lines(self) -> list[str]:
         if self.text_lines is None:
             try:
-                text = self.source.path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
+                text = read_text(self.source.path)
+            except ContentError:
                 text = ""
-            self.text_lines = text.splitlines()
+            self.text_lines = text.split("\n")
         return self.text_lines
