@@ -10,18 +10,14 @@ Prints:
 
 from __future__ import annotations
 
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from pathlib import Path
+
+from timing import ROOT, median_ms, process_ms
 
 from bulletin.config import find_config, load_config
 from bulletin.source import load
 
-ROOT = Path(__file__).resolve().parents[1]
 EDITION = ROOT / "examples" / "dscp-2025-01" / "edition.md"
 BULLETIN = [sys.executable, "-m", "bulletin"]
 # What `bulletin build` imports before it does any work.
@@ -30,26 +26,6 @@ IMPORTS = (
     "import bulletin.cli, bulletin.build, bulletin.source, bulletin.rendering.pipeline,"
     " bulletin.rendering.images, jinja2, mjml, premailer, PIL.Image, markdown_it, yaml"
 )
-
-
-def median_ms(function: Callable[[], object], runs: int = 200) -> float:
-    function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
-def process_ms(command: list[str], runs: int = 11) -> float:
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)  # warm the disk cache
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:

@@ -14,13 +14,11 @@ from __future__ import annotations
 import copy
 import json
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms, process_ms
 
 from bulletin import Edition, Settings, render
 from bulletin.layouts import load_layout
@@ -45,16 +43,6 @@ def load() -> tuple[Edition, Settings]:
     return names["edition"], names["settings"]
 
 
-def median_ms(function: Callable[[], object], runs: int = RUNS) -> float:
-    function()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def stages(edition: Edition, settings: Settings) -> dict[str, float]:
     """Median time of each stage, run as the pipeline runs them."""
     layout = load_layout("classic")
@@ -75,15 +63,6 @@ def stages(edition: Edition, settings: Settings) -> dict[str, float]:
         "web css": median_ms(lambda: render_css(web)),
         "text": median_ms(lambda: plain_text(page)),
     }
-
-
-def process_ms(command: list[str], runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def node_mjml_ms(mjml: str) -> str:
