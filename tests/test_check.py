@@ -85,7 +85,7 @@ def test_clipped_names_the_biggest_sections_and_suggests_a_digest(
 
     [finding] = only(report, "clipped")
     assert finding.level == "warning"
-    assert str(finding.location) == f"{path}:1"
+    assert str(finding.location) == f"{path}:1:1"
     assert report.html_bytes is not None
     assert report.html_bytes > GMAIL_CLIP_BYTES
     assert f"the email is {report.html_bytes / 1024:.0f} KB" in finding.message
@@ -114,7 +114,7 @@ def test_clipped_digest_suggests_shortening_instead(tmp_path: Path) -> None:
 
     [finding] = only(report, "clipped")
     assert finding.level == "warning"
-    assert str(finding.location) == f"{path}:1"
+    assert str(finding.location) == f"{path}:1:1"
     assert "Biggest sections: Training (" in finding.message
     assert "add digest" not in finding.message
     assert finding.message.endswith("To fix: shorten the biggest sections")
@@ -135,7 +135,7 @@ def test_no_preheader(tmp_path: Path) -> None:
     [finding] = only(check_file(path), "no-preheader")
 
     assert finding.level == "warning"
-    assert str(finding.location) == f"{path}:2"
+    assert str(finding.location) == f"{path}:2:1"
     assert "add preheader:" in finding.message
 
 
@@ -181,7 +181,7 @@ def test_no_unsubscribe_points_at_bulletin_toml(tmp_path: Path) -> None:
     [finding] = only(check_file(path), "no-unsubscribe")
 
     assert finding.level == "warning"
-    assert str(finding.location) == str(tmp_path / "bulletin.toml")
+    assert str(finding.location) == f"{tmp_path / 'bulletin.toml'}:1:1"
     assert "no unsubscribe_url in bulletin.toml" in finding.message
 
 
@@ -201,9 +201,15 @@ def test_contrast_of_a_pale_brand_colour_is_an_error(tmp_path: Path) -> None:
 
     findings = only(report, "contrast")
     assert {item.level for item in findings} == {"error"}
-    assert set(places(findings)) == {str(tmp_path / "bulletin.toml")}
+    brand = (CONFIG + "[colours]\n").count("\n") + 1
+    assert set(places(findings)) == {f"{tmp_path / 'bulletin.toml'}:{brand}:1"}
     assert any(
-        "on brand (#dddddd) has contrast 1.4:1, below 4.5:1" in item.message
+        item.message.startswith(
+            "colour brand = #dddddd is too light against band_text (#ffffff) and "
+            "button_text (#ffffff): "
+            "contrast 1.4:1, and text needs 4.5:1 to be readable; choose a darker "
+            "brand in [colours]"
+        )
         for item in findings
     )
     assert not report.passed()
@@ -324,7 +330,7 @@ def test_past_deadline(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("alt", "column"), [("image", 10), ("IMG_1234.jpg", 17), ("Photo 3", 12)]
+    ("alt", "column"), [("image", 3), ("IMG_1234.jpg", 3), ("Photo 3", 3)]
 )
 def test_vague_alt(tmp_path: Path, make_png: MakePng, alt: str, column: int) -> None:
     make_png("pic.png", (200, 100))
@@ -466,7 +472,7 @@ def test_as_dict_is_json(tmp_path: Path) -> None:
         item for item in loaded["findings"] if item["code"] == "no-unsubscribe"
     )
     assert unsubscribe["file"] == str(tmp_path / "bulletin.toml")
-    assert unsubscribe["line"] is None
+    assert (unsubscribe["line"], unsubscribe["column"]) == (1, 1)
 
 
 def test_as_dict_of_load_errors_is_json(tmp_path: Path) -> None:

@@ -177,11 +177,6 @@ def test_headers(examples: dict[str, Example]) -> None:
     assert parsed["MIME-Version"] == "1.0"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the text/html part carries its own MIME-Version header "
-    "(add_alternative adds one; message.py removes it from the other parts only)",
-)
 def test_only_the_message_carries_mime_version(
     examples: dict[str, Example], tmp_path: Path, make_png: MakePng
 ) -> None:

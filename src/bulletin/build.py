@@ -21,7 +21,7 @@ from bulletin.message import edition_message, preview_values
 from bulletin.rendering import Rendered, render
 from bulletin.source import Source, load
 
-__all__ = ["GMAIL_CLIP_BYTES", "Built", "build", "render_source"]
+__all__ = ["GMAIL_CLIP_BYTES", "Built", "build", "captured_warnings", "render_source"]
 
 GMAIL_CLIP_BYTES = 102 * 1024
 """Gmail hides everything after about this much HTML behind "View entire message"."""
@@ -73,7 +73,7 @@ def build(
     """
     path = Path(path)
     folder = Path(out) if out is not None else path.parent / "out"
-    with _captured_warnings() as warnings:
+    with captured_warnings() as warnings:
         source = load(path)
         rendered = render_source(source, layout=layout)
     size = len(rendered.html.encode("utf-8"))
@@ -98,7 +98,7 @@ def build(
 
 
 @contextlib.contextmanager
-def _captured_warnings() -> Iterator[list[str]]:
+def captured_warnings() -> Iterator[list[str]]:
     """Collect the warnings the renderer logs, to report them with the result."""
     found: list[str] = []
 

@@ -302,7 +302,17 @@ def preview_command(
 
 @app.command("layouts")
 def layouts_command() -> None:
-    """List the layouts (built in, and any in bulletin.toml's layout_paths)."""
+    """List the layouts (built in, and any in bulletin.toml's layout_paths).
+
+    Choose one with layout = "name" in bulletin.toml, layout: name in an
+    edition's front matter, or bulletin build --layout name.
+
+    [bold]Examples[/bold]
+
+      bulletin layouts
+
+      bulletin build edition.md --layout compact
+    """
     from bulletin.config import find_config, load_config
     from bulletin.layouts import available_layouts, load_layout
 

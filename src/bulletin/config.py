@@ -51,6 +51,7 @@ __all__ = [
     "load_config",
     "place_setting_error",
     "settings_values",
+    "toml_location",
 ]
 
 CONFIG_NAME = "bulletin.toml"
@@ -284,6 +285,15 @@ def _relative(src: str, folder: Path) -> str:
     if "://" in src or Path(src).is_absolute():
         return src
     return str(folder / src)
+
+
+def toml_location(path: Path, key: tuple[str, ...]) -> Location:
+    """Where ``key`` (e.g. ``("colours", "brand")``) is written in the TOML file ``path``."""
+    try:
+        text = read_text(path, shown=_shown(path))
+    except ContentError:
+        return Location(file=_shown(path))
+    return _TomlPlaces(text, _shown(path))(key)
 
 
 class _TomlPlaces:

@@ -80,7 +80,8 @@ def edition_message(
         fill_html(rendered.html, values), subtype="html", cte="quoted-printable"
     )
     body.set_boundary(f"alt-{digest[:24]}")
-    del body["MIME-Version"]  # only the message itself carries it
+    for part in (body, *body.iter_parts()):
+        del part["MIME-Version"]  # only the message itself carries it
     message = EmailMessage(policy=SMTP)
     sender = settings.sender
     headers = {

@@ -41,11 +41,13 @@ def scaffold(folder: Path, *, today: dt.date | None = None) -> list[Path]:
     """
     today = today or dt.date.today()
     targets = [folder / CONFIG_NAME, folder / EDITION_NAME]
-    for target in targets:
+    images = folder / "images"
+    pictures = [images / "logo.png", images / "picture.png"]
+    for target in (*targets, *pictures):
         if target.exists():
             raise ContentError(
-                f"{target.name} is already there; choose a new folder, e.g. "
-                "bulletin new my-bulletin",
+                "is already there and bulletin new never overwrites; choose a new "
+                "folder, e.g. bulletin new my-bulletin",
                 Location(file=target),
             )
     event = today + dt.timedelta(days=30)
@@ -56,13 +58,11 @@ def scaffold(folder: Path, *, today: dt.date | None = None) -> list[Path]:
         .replace("@DATE@", today.isoformat())
         .replace("@EVENT_DATE@", event.isoformat())
     )
-    images = folder / "images"
-    written = [images / "logo.png", images / "picture.png"]
-    write_atomic(written[0], _logo())
-    write_atomic(written[1], _picture())
+    write_atomic(pictures[0], _logo())
+    write_atomic(pictures[1], _picture())
     write_atomic(targets[0], (STARTER / CONFIG_NAME).read_bytes())
     write_atomic(targets[1], edition.encode("utf-8"))
-    return [*targets, *written]
+    return [*targets, *pictures]
 
 
 def _logo() -> bytes:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.build import render_source
+from bulletin.build import captured_warnings, render_source
 from bulletin.check.content import IMAGE_BUDGET_BYTES, ContentChecks
 from bulletin.check.email import EmailChecks
 from bulletin.check.report import Finding, Level, Report
@@ -37,8 +37,10 @@ def check_file(path: Path | str, *, layout: str | None = None) -> Report:
     """
     path = Path(path)
     try:
-        source = load(path)
-        rendered = render_source(source, layout=layout)
+        # The renderer logs what it notices (colour contrast); the report says it.
+        with captured_warnings():
+            source = load(path)
+            rendered = render_source(source, layout=layout)
     except ContentErrorGroup as group:
         return Report(
             path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
 
 from bulletin.blocks import (
     Block,
@@ -67,6 +68,7 @@ class ContentChecks(Checker):
                     block="edition",
                     file=self.source.path,
                     line=2 if self.source.lines else None,
+                    column=1 if self.source.lines else None,
                 ),
             )
         seen: dict[str, int] = {}
@@ -106,7 +108,7 @@ class ContentChecks(Checker):
                 "no-unsubscribe",
                 "no unsubscribe_url in bulletin.toml: the email has no unsubscribe "
                 "link, which Gmail and Yahoo require for bulk mail",
-                Location(file=self.source.config)
+                Location(file=self.source.config, line=1, column=1)
                 if self.source.config
                 else Location(block="settings"),
             )
@@ -161,7 +163,7 @@ class ContentChecks(Checker):
                     "vague-link",
                     f"link text '{words}' does not say where it goes; screen readers list "
                     "links by their words, so name what is there, e.g. "
-                    f"[our training courses]({link.href})",
+                    f"[{_describe(link.href)}]({link.href})",
                     self.where(block, path, f"[{words}]"),
                 )
             elif _BARE_URL.match(words):
@@ -169,7 +171,7 @@ class ContentChecks(Checker):
                     "warning",
                     "bare-url-link",
                     f"link text '{words}' is a web address; say what is there instead, "
-                    f"e.g. [our training calendar]({link.href})",
+                    f"e.g. [{_describe(link.href)}]({link.href})",
                     self.where(block, path, f"[{words}]"),
                 )
             self.href(block, link.href, path)
@@ -214,6 +216,7 @@ class ContentChecks(Checker):
     def image(self, image: Image, path: str) -> None:
         where = self.where(image, path, image.src)
         if _USELESS_ALT.search(image.alt.strip()):
+            where = self.where(image, path, image.alt)
             self.add(
                 "warning",
                 "vague-alt",
@@ -247,6 +250,17 @@ class ContentChecks(Checker):
             for image, ref in refs.items()
             if ref.src.removeprefix("cid:") in sizes
         }
+
+
+def _describe(href: str) -> str:
+    """Words for a link, from its address: ``.../guidance-and-toolkits/`` -> guidance and toolkits."""
+    parts = urlsplit(href)
+    if parts.scheme in ("mailto", "tel"):
+        return f"{'email' if parts.scheme == 'mailto' else 'call'} {parts.path}"
+    segments = [segment for segment in parts.path.split("/") if segment]
+    words = re.sub(r"\.[a-z0-9]+$", "", unquote(segments[-1])) if segments else ""
+    words = re.sub(r"[-_+]+", " ", words).strip()
+    return words or (parts.hostname or "the page").removeprefix("www.")
 
 
 def _texts(block: Block) -> Iterator[Text]:

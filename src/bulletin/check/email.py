@@ -6,7 +6,8 @@ import re
 
 from bulletin.build import GMAIL_CLIP_BYTES
 from bulletin.check.base import Checker
-from bulletin.colours import contrast_ratio
+from bulletin.colours import contrast_ratio, relative_luminance
+from bulletin.config import toml_location
 from bulletin.errors import Location
 from bulletin.rendering.context import anchors
 from bulletin.rendering.pipeline import MIN_CONTRAST
@@ -39,7 +40,7 @@ class EmailChecks(Checker):
             f"the email is {size / 1024:.0f} KB; Gmail clips messages over "
             f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, unsubscribe link "
             f"included. Biggest sections: {biggest}. To fix: {advice}",
-            Location(file=self.source.path, line=1),
+            Location(file=self.source.path, line=1, column=1),
         )
 
     def section_sizes(self) -> list[tuple[str, int]]:
@@ -72,18 +73,39 @@ class EmailChecks(Checker):
             previous = level
 
     def contrast(self) -> None:
-        colours = {**self.layout.colours, **self.source.settings.colours}
+        """Colour pairs below 4.5:1, one finding per colour the organisation chose."""
+        chosen = self.source.settings.colours
+        colours = {**self.layout.colours, **chosen}
+        failing: dict[str, list[tuple[str, float]]] = {}
         for foreground, background in self.layout.contrast:
             ratio = contrast_ratio(colours[foreground], colours[background])
-            if ratio < MIN_CONTRAST:
-                self.add(
-                    "error",
-                    "contrast",
-                    f"colour {foreground} ({colours[foreground]}) on {background} "
-                    f"({colours[background]}) has contrast {ratio:.1f}:1, below "
-                    f"{MIN_CONTRAST}:1; many readers cannot read it. Choose a darker or "
-                    "lighter colour in [colours]",
-                    Location(file=self.source.config)
-                    if self.source.config
-                    else Location(block="settings"),
-                )
+            if ratio >= MIN_CONTRAST:
+                continue
+            culprit, other = (
+                (background, foreground)
+                if background in chosen and foreground not in chosen
+                else (foreground, background)
+            )
+            failing.setdefault(culprit, []).append((other, ratio))
+        for culprit, others in failing.items():
+            # Too close to the colours it meets: move it away from them.
+            darker = relative_luminance(colours[culprit]) < relative_luminance(
+                colours[others[0][0]]
+            )
+            against = " and ".join(f"{name} ({colours[name]})" for name, _ in others)
+            worst = min(ratio for _, ratio in others)
+            self.add(
+                "error",
+                "contrast",
+                f"colour {culprit} = {colours[culprit]} is too "
+                f"{'light' if darker else 'dark'} against {against}: contrast "
+                f"{worst:.1f}:1, and text needs {MIN_CONTRAST}:1 to be readable; "
+                f"choose a {'darker' if darker else 'lighter'} {culprit} in [colours]",
+                self.colour_location(culprit),
+            )
+
+    def colour_location(self, name: str) -> Location:
+        config = self.source.config
+        if config is None or name not in self.source.settings.colours:
+            return Location(block="settings")
+        return toml_location(config, ("colours", name))
