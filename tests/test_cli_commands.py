@@ -406,3 +406,17 @@ def test_built_files_match_the_golden_files(
     assert sorted(path.name for path in (first / "assets").iterdir()) == sorted(
         path.name for path in (second / "assets").iterdir()
     )
+
+
+def test_a_python_edition_error_points_at_its_line(tmp_path: Path) -> None:
+    edition = tmp_path / "edition.py"
+    edition.write_text(
+        "from bulletin import Edition\n\nedition = Edition('News', 15)\n",
+        encoding="utf-8",
+    )
+
+    result = runner.invoke(app, ["build", str(edition), "-o", str(tmp_path / "out")])
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{edition}:3: edition date 15 must be a date")
+    assert not (tmp_path / "out").exists()

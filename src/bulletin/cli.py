@@ -101,6 +101,13 @@ def _reported() -> Iterator[None]:
         else:
             typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
+    except OSError as error:
+        # A disk that is full or a folder that cannot be written: say which.
+        if _state["debug"]:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        typer.echo(f"error: {where}{error.strerror or error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command("new")

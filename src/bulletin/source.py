@@ -237,8 +237,6 @@ def _load_python(path: Path, config: Config) -> Source:
     """Run a Python file that defines ``edition`` (and perhaps ``settings``)."""
     try:
         names = runpy.run_path(str(path))
-    except BulletinError:
-        raise
     except SyntaxError as error:
         raise ContentError(
             f"Python syntax error: {error.msg}",
@@ -250,10 +248,12 @@ def _load_python(path: Path, config: Config) -> Source:
             for frame in traceback.extract_tb(error.__traceback__)
             if Path(frame.filename) == path.resolve() or frame.filename == str(path)
         ]
-        line = frames[-1].lineno if frames else None
-        raise ContentError(
-            f"{type(error).__name__}: {error}", Location(file=path, line=line)
-        ) from error
+        place = Location(file=path, line=frames[-1].lineno if frames else None)
+        if isinstance(error, ContentError):
+            raise error.at(place) from None
+        if isinstance(error, BulletinError):
+            raise
+        raise ContentError(f"{type(error).__name__}: {error}", place) from error
     edition = names.get("edition")
     if not isinstance(edition, Edition):
         raise ContentError(
