@@ -304,8 +304,9 @@ def test_toml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
     error = config_problem(write(tmp_path, "schema = 1\npublisher = Us\n"))
 
     assert str(error) == (
-        'bulletin.toml:2:13: not valid TOML: Invalid value; write key = "value", '
-        "one per line"
+        'bulletin.toml:2:13: not valid TOML: Invalid value; write one key = "value" '
+        "per line, with text in double quotes (in single quotes an apostrophe ends "
+        "the text)"
     )
 
 

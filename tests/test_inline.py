@@ -153,7 +153,7 @@ def test_raw_html_is_refused(source: str, html: str) -> None:
 
 def test_inline_image_is_refused() -> None:
     with pytest.raises(
-        ContentError, match=r"image cannot sit inside text.*Image block"
+        ContentError, match=r"picture cannot sit inside text.*line of its own"
     ):
         Text.markdown("See ![a chart](https://example.org/chart.png)")
 

@@ -202,16 +202,24 @@ def parse_date(text: str) -> dt.date:
     except ValueError:
         pass
     match = _WORDY_DATE.fullmatch(text)
-    if match and match.group(2).lower() in _MONTHS:
+    month = _month(match.group(2)) if match else None
+    if match and month:
         try:
-            return dt.date(
-                int(match.group(3)),
-                _MONTHS.index(match.group(2).lower()) + 1,
-                int(match.group(1)),
-            )
+            return dt.date(int(match.group(3)), month, int(match.group(1)))
         except ValueError:
-            pass
+            raise ValueError(
+                f"{text!r} is not a date: {match.group(2)} has no day {match.group(1)}"
+            ) from None
     raise ValueError(f"{text!r} is not a date; write 2025-02-06 or 6 February 2025")
+
+
+def _month(word: str) -> int | None:
+    """1 to 12 for ``February``, ``Feb`` or ``Feb.``; None for anything else."""
+    word = word.lower().rstrip(".")
+    for number, name in enumerate(_MONTHS, start=1):
+        if word == name or (len(word) >= 3 and name.startswith(word)):
+            return number
+    return None
 
 
 _SHORT_RANGE = re.compile(
@@ -235,6 +243,9 @@ def parse_dates(text: str) -> tuple[dt.date, dt.date | None]:
             parse_date(f"{short.group(2)} {month_year}"),
         )
     start, _, finish = text.partition(" to ")
+    if finish and not re.search(r"\d{4}", start):
+        # 28 February to 2 March 2025: the year is written once, at the end.
+        start = f"{start.strip()} {finish.strip()[-4:]}"
     return parse_date(start), parse_date(finish) if finish else None
 
 

@@ -146,7 +146,8 @@ def load_config(path: Path) -> Config:
     except tomllib.TOMLDecodeError as error:
         message, line, column = _toml_error(error)
         raise ContentError(
-            f'not valid TOML: {message}; write key = "value", one per line',
+            f'not valid TOML: {message}; write one key = "value" per line, with text '
+            "in double quotes (in single quotes an apostrophe ends the text)",
             Location(file=shown, line=line, column=column),
         ) from None
     locate = _TomlPlaces(text, shown)

@@ -207,9 +207,15 @@ def _check_unread_links(text: Text) -> None:
     for run in _runs(text.nodes):
         match = _UNREAD_LINK.search(run)
         if match:
+            address = match.group(1).strip()
+            hint = (
+                f"for a phone number leave out the spaces: {address.replace(' ', '')}"
+                if address.lower().startswith("tel:")
+                else "a link address cannot contain spaces (write %20) and must be "
+                "https://, http://, mailto: or tel:"
+            )
             raise ContentError(
-                f"link {match.group(0)!r} could not be read: a link address cannot "
-                "contain spaces (write %20) and must be https://, http://, mailto: or tel:",
+                f"link {match.group(0)!r} could not be read: {hint}",
                 fragment=match.group(0),
             )
 
@@ -279,8 +285,8 @@ def _convert(tokens: list[Token]) -> list[Inline]:
             )
         elif kind == "image":
             raise ContentError(
-                "an image cannot sit inside text; put it on a line of its own "
-                "(in Python, an Image block)",
+                "a picture cannot sit inside text or a list; put it on a line of "
+                "its own, with an empty line above and below",
                 fragment="![",
             )
         else:  # pragma: no cover - every enabled rule is handled above

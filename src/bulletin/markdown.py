@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["Body", "parse_body"]
 
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|--)\s*(.+)$")
-_WIDTH = re.compile(r"^(.*?)\s*\|\s*(\d+)\s*$", re.DOTALL)
+_WIDTH = re.compile(r"^(.*?)\s*\|\s*(\d+)\s*(?:px)?\s*$", re.DOTALL | re.IGNORECASE)
 
 
 @dataclass
@@ -254,6 +254,12 @@ class _Reader:
         sized = _WIDTH.match(alt)
         if sized:
             alt, width = sized.group(1), int(sized.group(2))
+        elif "|" in alt:
+            raise ContentError(
+                f"after the | in ![{alt}] write the width in pixels, e.g. "
+                f"![{alt.rpartition('|')[0].strip()}|300]({src})",
+                fragment="|",
+            )
         if not alt.strip():
             raise ContentError(
                 f"image has no alt text — write ![what the picture shows]({src})",
@@ -282,7 +288,10 @@ class _Reader:
         ):
             self.fail(
                 ContentError(
-                    "a quote holds text only; put lists, images and boxes outside the >"
+                    "a quote holds text only (a line starting > - is a list); to say "
+                    "who said it, end with a line > — Name (or > -- Name)"
+                    if any(item.type.endswith("list_open") for item in inner)
+                    else "a quote holds text only; put pictures and boxes outside the >"
                 ),
                 token.map,
             )

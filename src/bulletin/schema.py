@@ -76,7 +76,7 @@ class _Number(Kind):
 
 
 class _Date(Kind):
-    expected = "a date like 2025-01-15"
+    expected = "a date like 2025-01-15 or 15 January 2025"
 
     def convert(self, value: object) -> object:
         if isinstance(value, dt.datetime):
@@ -84,8 +84,10 @@ class _Date(Kind):
         if isinstance(value, dt.date):
             return value
         if isinstance(value, str):
+            from bulletin.boxes import parse_date
+
             try:
-                return dt.date.fromisoformat(value.strip())
+                return parse_date(value)
             except ValueError:
                 raise TypeError from None
         raise TypeError

@@ -8,6 +8,7 @@ is read into one of these.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from bulletin.headers import is_header_safe
 from bulletin.inline import Text, TextLike
 from bulletin.links import check_link, is_email_address
 
-__all__ = ["UTM_PARAMETERS", "Sender", "Settings"]
+__all__ = ["DATE_FIELDS", "UTM_PARAMETERS", "Sender", "Settings"]
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -54,6 +55,27 @@ class Sender:
     def domain(self) -> str:
         """The part of the address after ``@``."""
         return self.address.rpartition("@")[2]
+
+
+DATE_FIELDS = ("day", "month", "year")
+"""What a date format may hold: ``{day} {month} {year}``."""
+
+
+def _check_date_format(pattern: str) -> None:
+    try:
+        names = [
+            name
+            for _, name, _, _ in string.Formatter().parse(pattern)
+            if name is not None
+        ]
+    except ValueError:
+        names = ["?"]
+    unknown = [name for name in names if name not in DATE_FIELDS]
+    if unknown or not names:
+        raise ContentError(
+            f"date_format {pattern!r} may only use {{day}}, {{month}} and {{year}}, "
+            "e.g. '{day} {month} {year}' or '{month} {year}'"
+        ).within("settings")
 
 
 @dataclass(frozen=True, init=False, slots=True)
@@ -138,6 +160,16 @@ class Settings:
                     check_link(url, what=name)
                 except ContentError as error:
                     raise error.within("settings") from None
+        if date_format is not None:
+            _check_date_format(date_format)
+        if image_base_url is not None and image_base_url.rstrip("/").endswith(
+            "/assets"
+        ):
+            raise ContentError(
+                f"image_base_url {image_base_url!r} should be the folder that holds "
+                "assets/, not assets/ itself (bulletin adds /assets/<picture>): write "
+                f"{image_base_url.rstrip('/').removesuffix('/assets')!r}"
+            ).within("settings")
         if image_base_url is not None and urlsplit(image_base_url).scheme != "https":
             raise ContentError(
                 f"image_base_url {image_base_url!r} must be an https:// address"

@@ -119,6 +119,12 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
     config = config or Config()
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     split = split_front_matter(text)
+    if split is None and text.startswith("---"):
+        raise ContentError(
+            "the front matter that starts here is never closed; add a line --- after "
+            "its last key (date: ...), before the text",
+            Location(file=path, line=1, column=1),
+        )
     if split is None:
         raise ContentError(
             "the file must start with front matter: a line ---, then title: ... "
