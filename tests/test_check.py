@@ -516,3 +516,13 @@ def test_january_2025_example_has_only_warnings() -> None:
         assert column is not None
         written = lines[line - 1][column - 1 :]
         assert written.startswith("[HERE](")
+
+
+def test_a_field_without_a_default(tmp_path: Path) -> None:
+    path = write(tmp_path, "Hello {{ first_name }},\n\n# Training\n\nBook now.\n")
+
+    [finding] = only(check_file(path), "field-without-default")
+
+    assert finding.level == "warning"
+    assert str(finding.location) == f"{path}:6:7"
+    assert "give one, e.g. {{ first_name | colleague }}" in finding.message

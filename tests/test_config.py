@@ -96,6 +96,8 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_full_file_loads_into_settings(tmp_path: Path) -> None:
     path = write(tmp_path, FULL)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.png").write_bytes(b"a picture")
 
     config = load_config(path)
 
@@ -156,6 +158,7 @@ def test_layout_paths_are_relative_to_the_file_not_the_working_folder(
 
 def test_absolute_and_remote_logos_are_kept_as_written(tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
+    logo.write_bytes(b"a picture")
     path = write(tmp_path, f'schema = 1\n[logo]\nsrc = "{logo}"\nalt = "Logo"\n')
 
     assert load_config(path).settings.logo == Image(str(logo), "Logo")
@@ -608,7 +611,8 @@ def test_front_matter_logo_is_relative_to_the_edition(
     tmp_path: Path, base: Config
 ) -> None:
     folder = tmp_path / "2025-01"
-    folder.mkdir()
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "special.png").write_bytes(b"a picture")
     text = front("logo:", "  src: images/special.png", "  alt: Special logo")
 
     source = parse_markdown(text, folder / "edition.md", base)
@@ -656,3 +660,16 @@ def test_a_value_settings_refuse_in_front_matter_is_placed_at_its_key(
         parse_markdown(front(*lines), path, base)
 
     assert caught.value.location.line in (4, 5)
+
+
+def test_a_missing_logo_file_is_reported_at_its_table(tmp_path: Path) -> None:
+    path = write(tmp_path, 'schema = 1\n\n[logo]\nsrc = "images/logo.png"\nalt = "L"\n')
+
+    with pytest.raises(ContentError) as caught:
+        load_config(path)
+
+    assert caught.value.location.line == 3
+    assert caught.value.message == (
+        f"logo file images/logo.png not found (looked in {tmp_path}); the path is "
+        "relative to bulletin.toml's folder"
+    )

@@ -769,7 +769,10 @@ def test_a_directory_cannot_be_read(tmp_path: Path) -> None:
     error = caught.value
     assert error.location.file == folder
     assert error.location.line is None
-    assert str(error).startswith(f"{folder}: cannot read the file: ")
+    assert str(error) == (
+        f"{folder}: is a folder; give the edition file in it, e.g. "
+        f"{folder / 'edition.md'}"
+    )
     assert "\n" not in str(error)
 
 
@@ -890,3 +893,42 @@ def test_a_missing_key_keeps_the_group_in_file_order(file: Path) -> None:
 
     places = [(error.location.line, error.location.column) for error in errors]
     assert places == sorted(places, key=lambda place: (place[0] or 0, place[1] or 0))
+
+
+def test_an_image_width_that_is_not_a_number(file: Path) -> None:
+    error = problem(file, HEAD + "![A map|wide](x.png)\n")
+
+    assert str(error) == (
+        f"{file}:5:8: after the | in ![A map|wide] write the width in pixels, "
+        "e.g. ![A map|300](x.png)"
+    )
+
+
+def test_a_hash_in_an_unquoted_title_is_caught(file: Path) -> None:
+    text = "---\ntitle: News #5 - January\ndate: 2025-01-15\nlayout: classic  # ok\n---\nHi\n"
+
+    error = problem(file, text)
+
+    assert str(error) == (
+        f"{file}:2:1: title stops at the #: in front matter ' #' starts a note that "
+        'is left out; put it in quotes: title: "News #5 - January"'
+    )
+
+
+def test_an_unquoted_colour_names_the_entry(file: Path) -> None:
+    text = "---\ntitle: News\ndate: 2025-01-15\ncolours:\n  brand: #8a1538\n---\nHi\n"
+
+    error = problem(file, text)
+
+    assert str(error) == (
+        f"{file}:5:3: colours.brand must be text, not nothing (if you wrote a # "
+        'colour, put it in quotes: "#1d4f91")'
+    )
+
+
+def test_a_tel_link_with_spaces_says_to_remove_them(file: Path) -> None:
+    error = problem(file, HEAD + "Call [us](tel:03000 265770).\n")
+
+    assert error.message.endswith(
+        "for a phone number leave out the spaces: tel:03000265770"
+    )

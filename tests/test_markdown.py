@@ -656,3 +656,41 @@ def test_parse_markdown_accepts_crlf_and_bom_text(tmp_path: Path) -> None:
     source = parse_markdown(text, tmp_path / "edition.md")
 
     assert source.edition == expected_full()
+
+
+def test_an_image_width_may_say_px(tmp_path: Path, make_png: MakePng) -> None:
+    make_png("x.png", (600, 300))
+
+    image = only_block(tmp_path, "![A red square|300px](x.png)\n")
+
+    assert image == Image("x.png", "A red square", width=300)
+
+
+@pytest.mark.parametrize(
+    ("written", "start", "end"),
+    [
+        ("6 Feb 2025", dt.date(2025, 2, 6), None),
+        ("6 Sept. 2025", dt.date(2025, 9, 6), None),
+        ("28 February to 2 March 2025", dt.date(2025, 2, 28), dt.date(2025, 3, 2)),
+        ("from 3 to 9 February 2025", dt.date(2025, 2, 3), dt.date(2025, 2, 9)),
+    ],
+)
+def test_more_event_date_forms(
+    tmp_path: Path, written: str, start: dt.date, end: dt.date | None
+) -> None:
+    event = only_block(tmp_path, f"::: event\ntitle: Talk\ndate: {written}\n:::\n")
+
+    assert isinstance(event, Event)
+    assert (event.date, event.end_date) == (start, end)
+
+
+def test_the_front_matter_date_may_be_written_in_words(tmp_path: Path) -> None:
+    head = "---\ntitle: News\ndate: 15 January 2025\n---\n"
+
+    assert read(tmp_path, "Hello.\n", head).date == dt.date(2025, 1, 15)
+
+
+def test_a_comment_line_is_left_out(tmp_path: Path) -> None:
+    edition = read(tmp_path, "<!-- check the date with Sam -->\n\nHello.\n")
+
+    assert edition.intro == [Paragraph("Hello.")]

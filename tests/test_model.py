@@ -605,3 +605,18 @@ def test_added_block_number_counts_existing_blocks() -> None:
     section = Section("Training", ["First."])
 
     assert "block 2" in _message(lambda: section.add(""))
+
+
+@pytest.mark.parametrize("pattern", ["{weekday} {day}", "{day", "no date", "{0}"])
+def test_a_date_format_may_only_use_day_month_and_year(pattern: str) -> None:
+    from bulletin.settings import Settings
+
+    with pytest.raises(ContentError, match=r"may only use \{day\}, \{month\}"):
+        Settings(date_format=pattern)
+
+
+def test_image_base_url_is_the_folder_above_assets() -> None:
+    from bulletin.settings import Settings
+
+    with pytest.raises(ContentError, match="not assets/ itself"):
+        Settings(image_base_url="https://example.org/news/assets/")

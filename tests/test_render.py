@@ -203,3 +203,30 @@ def test_flow_groups_text_blocks() -> None:
     groups = list(flow(items))
     assert [kind for kind, _ in groups] == ["text", "divider", "text"]
     assert groups[0][1] == items[:3]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            Settings(colours={"brnad": "#000000"}),
+            "[colours] 'brnad' is not one layout 'classic' uses; did you mean 'brand'?",
+        ),
+        (
+            Settings(strings={"in_this_editon": "Inside"}),
+            "[strings] 'in_this_editon' is not one layout 'classic' uses; did you mean 'in_this_edition'?",
+        ),
+    ],
+)
+def test_a_colour_or_word_the_layout_does_not_use_is_a_typo(
+    settings: Settings, message: str
+) -> None:
+    from bulletin.errors import ContentError
+
+    edition = Edition("News", dt.date(2025, 1, 15))
+    edition.section("Training").paragraph("Book now.")
+
+    with pytest.raises(ContentError) as caught:
+        render(edition, settings)
+
+    assert caught.value.message == message

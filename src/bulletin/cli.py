@@ -192,7 +192,8 @@ def build_command(
     if rendered.assets:
         total = sum(len(asset.data) for asset in rendered.assets)
         typer.echo(
-            f"  {_shown(built.files[0].parent) + '/':<56} {_kb(total):>7}  {len(rendered.assets)} images"
+            f"  {_shown(built.files[0].parent) + '/':<56} {_kb(total):>7}  "
+            f"{_count(len(rendered.assets), 'image')}"
         )
     edition_ = source.edition
     articles = sum(len(section.articles) for section in edition_.sections)

@@ -258,8 +258,14 @@ def _setting(key: str, value: object, folder: Path) -> object:
                 '[logo] needs src and alt, e.g. src = "images/logo.png" and '
                 'alt = "Example Partnership logo"'
             )
+        src = _relative(value["src"], folder)
+        if "://" not in src and not Path(src).is_file():
+            raise ContentError(
+                f"logo file {value['src']} not found (looked in {folder}); the path is "
+                "relative to bulletin.toml's folder"
+            )
         return Image(
-            _relative(value["src"], folder),
+            src,
             value["alt"],
             width=value.get("width"),
             link=value.get("link"),

@@ -34,6 +34,9 @@ class FrontMatter:
     """Key to value, as YAML read them."""
     places: Mapping[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
     """Key path to (line, column) in the file, both 1-based."""
+    cut: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    """Keys whose unquoted value a `` #`` cut short (YAML reads the rest as a
+    comment), with the whole line after the colon as the editor wrote it."""
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -74,8 +77,9 @@ def read_front_matter(source: str, file: Path) -> FrontMatter:
             )
         values: dict[object, object] = {}
         places: dict[tuple[str, ...], tuple[int, int]] = {}
-        _walk(loader, node, (), values, places)
-        return FrontMatter(values, places)
+        cut: dict[tuple[str, ...], str] = {}
+        _walk(loader, node, (), values, places, cut, source.split("\n"))
+        return FrontMatter(values, places, cut)
     except ContentError as error:
         located = error.location
         raise ContentError(
@@ -119,6 +123,8 @@ def _walk(
     path: tuple[str, ...],
     values: dict[object, object],
     places: dict[tuple[str, ...], tuple[int, int]],
+    cut: dict[tuple[str, ...], str],
+    lines: list[str],
 ) -> None:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -131,10 +137,19 @@ def _walk(
         places[here] = place
         if isinstance(value_node, yaml.MappingNode):
             inner: dict[object, object] = {}
-            _walk(loader, value_node, here, inner, places)
+            _walk(loader, value_node, here, inner, places, cut, lines)
             values[key] = inner
-        else:
-            values[key] = loader.construct_object(value_node, deep=True)
+            continue
+        values[key] = loader.construct_object(value_node, deep=True)
+        end = value_node.end_mark
+        if (
+            isinstance(value_node, yaml.ScalarNode)
+            and value_node.style is None
+            and value_node.value
+            and end.line < len(lines)
+            and lines[end.line][end.column :].lstrip().startswith("#")
+        ):
+            cut[here] = lines[end.line].partition(":")[2].strip()
 
 
 def _error(message: str, place: tuple[int, int]) -> ContentError:

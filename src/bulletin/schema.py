@@ -135,6 +135,9 @@ class Table(Kind):
 
 def describe(value: object) -> str:
     """Name what an editor wrote, YAML's and TOML's guesses included."""
+    if value is None:
+        # In YAML an unquoted value starting with # is a comment: brand: #1d4f91.
+        return 'nothing (if you wrote a # colour, put it in quotes: "#1d4f91")'
     if isinstance(value, bool):
         # YAML 1.1 reads yes/no/on/off as booleans: say so, it surprises everyone.
         return f"{str(value).lower()} (yes, no, on and off are read as true or false)"
@@ -148,8 +151,6 @@ def describe(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a table"
-    if value is None:
-        return "nothing"
     return repr(value)
 
 
@@ -194,6 +195,14 @@ def check_table(
                 continue
             inner, problems = check_table(value, kind.keys, locate, path=here)
             values[str(key)] = inner
+            errors.extend(problems)
+            continue
+        if kind is STRINGS and isinstance(value, dict):
+            # Name the entry that is wrong, not the whole table.
+            inner_values, problems = check_table(
+                value, {str(item): TEXT for item in value}, locate, path=here
+            )
+            values[str(key)] = inner_values
             errors.extend(problems)
             continue
         try:

@@ -103,6 +103,11 @@ def load(path: Path | str, *, config: Config | None = None) -> Source:
         'DSCP Newsletter - January 2025'
     """
     path = Path(path)
+    if path.is_dir():
+        raise ContentError(
+            f"is a folder; give the edition file in it, e.g. {path / 'edition.md'}",
+            Location(file=path),
+        )
     if config is None:
         found = find_config(path)
         config = load_config(found) if found else Config()
@@ -142,6 +147,15 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
     else:
         values, problems = check_table(front.values, EDITION_KEYS, _places(front, path))
         errors.extend(problems)
+        for cut_key, written in front.cut.items():
+            if cut_key[0] in ("title", "subject", "preheader", "intro"):
+                errors.append(
+                    ContentError(
+                        f"{cut_key[0]} stops at the #: in front matter ' #' starts a "
+                        f'note that is left out; put it in quotes: {cut_key[0]}: "{written}"',
+                        _places(front, path)(cut_key),
+                    )
+                )
         for key in ("title", "date"):
             if key not in front.values:
                 example = "News - January 2025" if key == "title" else "2025-01-15"

@@ -20,7 +20,8 @@ from bulletin.blocks import (
 from bulletin.boxes import parse_date
 from bulletin.check.base import Checker
 from bulletin.errors import Location
-from bulletin.inline import Emphasis, Run, Strong, Text
+from bulletin.fields import UNSUBSCRIBE_URL
+from bulletin.inline import Emphasis, Field, Inline, Link, Run, Strong, Text
 from bulletin.rendering.images import prepare_images
 from bulletin.rendering.pipeline import collect_images
 
@@ -131,6 +132,7 @@ class ContentChecks(Checker):
         for text in _texts(block):
             self.links(block, text, path)
             self.deadlines(block, text, path)
+            self.fields(block, text, path)
         if isinstance(block, Image):
             self.image(block, path)
         if isinstance(block, Event):
@@ -195,6 +197,19 @@ class ContentChecks(Checker):
                 self.where(block, path, href),
             )
 
+    def fields(self, block: Block, text: Text, path: str) -> None:
+        for field in _fields(text.nodes):
+            if field.default or field.name == UNSUBSCRIBE_URL:
+                continue
+            self.add(
+                "warning",
+                "field-without-default",
+                f"{{{{ {field.name} }}}} has no default: a reader the list has no "
+                f"{field.name} for sees nothing there; give one, e.g. "
+                f"{{{{ {field.name} | colleague }}}}",
+                self.where(block, path, "{{"),
+            )
+
     def deadlines(self, block: Block, text: Text, path: str) -> None:
         words = str(text)
         if not _DEADLINE.search(words):
@@ -250,6 +265,14 @@ class ContentChecks(Checker):
             for image, ref in refs.items()
             if ref.src.removeprefix("cid:") in sizes
         }
+
+
+def _fields(nodes: tuple[Inline, ...]) -> Iterator[Field]:
+    for node in nodes:
+        if isinstance(node, Field):
+            yield node
+        elif isinstance(node, Strong | Emphasis | Link):
+            yield from _fields(node.children)
 
 
 def _describe(href: str) -> str:

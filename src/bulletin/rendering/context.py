@@ -7,10 +7,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bulletin.blocks import Block, Event, Image, Paragraph
+from bulletin.blocks import Block, Button, Event, Image, Paragraph
 from bulletin.errors import ContentError
 from bulletin.fields import UNSUBSCRIBE_URL, marker
-from bulletin.inline import Link, Run, Text
+from bulletin.inline import Emphasis, Link, Run, Strong, Text
 from bulletin.layouts import Layout
 from bulletin.model import Edition, Section
 from bulletin.rendering.dates import format_date, format_range
@@ -62,6 +62,16 @@ def anchors(sections: list[Section]) -> tuple[str, ...]:
         seen[base] = count + 1
         ids.append(base if count == 0 else f"{base}-{count + 1}")
     return tuple(ids)
+
+
+def _is_subheading(paragraph: Paragraph) -> bool:
+    """``**Safe Sleeping**`` alone in a paragraph: a heading, not the lead."""
+    nodes = [
+        node
+        for node in paragraph.text.nodes
+        if not (isinstance(node, Run) and not node.text.strip())
+    ]
+    return len(nodes) == 1 and isinstance(nodes[0], Strong | Emphasis)
 
 
 def _article_anchors(
@@ -144,29 +154,36 @@ class Page:
         items: list[Heading | Block] = [
             Heading(2, section.heading, self.anchors[index])
         ]
-        items.extend(self.shown(section.blocks, self.anchors[index]))
+        items.extend(self.shown(section.blocks, self.anchors[index], section.heading))
         for article, anchor in zip(
             section.articles, self.article_anchors[index], strict=True
         ):
             items.append(Heading(3, article.heading, None if self.personal else anchor))
-            items.extend(self.shown(article.blocks, anchor))
+            items.extend(self.shown(article.blocks, anchor, article.heading))
         return items
 
-    def shown(self, blocks: list[Block], anchor: str) -> list[Block]:
+    def shown(self, blocks: list[Block], anchor: str, heading: str) -> list[Block]:
         """``blocks`` as this output shows them: whole, or as a digest.
 
-        A digest shows the first paragraph and a "Read more" link to
-        ``anchor`` on the web copy.
+        A digest keeps the first paragraph that is not just a bold sub-heading,
+        the events and buttons (dates and calls to action), and ends with a
+        "Read more about <heading>" link to ``anchor`` on the web copy.
         """
         if not (self.digest and self.personal) or not blocks:
             return blocks
-        shown: list[Block] = []
-        shown.extend(block for block in blocks if isinstance(block, Paragraph))
-        del shown[1:]
-        url = f"{self.web_url}#{anchor}"
-        shown.append(
-            Paragraph(Text((Link(url, (Run(self.words["read_more"]),)),), url))
+        paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
+        lead = next(
+            (block for block in paragraphs if not _is_subheading(block)),
+            paragraphs[0] if paragraphs else None,
         )
+        shown: list[Block] = [
+            block
+            for block in blocks
+            if block is lead or isinstance(block, Event | Button)
+        ]
+        url = f"{self.web_url}#{anchor}"
+        words = self.words["read_more"].replace("{heading}", heading)
+        shown.append(Paragraph(Text((Link(url, (Run(words),)),), url)))
         return shown
 
     @property

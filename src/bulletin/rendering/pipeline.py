@@ -16,13 +16,15 @@ without inlining (browsers read ``<style>``).
 
 from __future__ import annotations
 
+import difflib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.blocks import Block, Image
 from bulletin.colours import contrast_ratio
+from bulletin.errors import ContentError
 from bulletin.fields import field_names
 from bulletin.layouts import DEFAULT_LAYOUT, Layout, load_layout
 from bulletin.model import Edition
@@ -107,6 +109,9 @@ def render(
     if not isinstance(layout, Layout):
         layout = load_layout(layout, settings.layout_paths)
     folder = base_dir if base_dir is not None else Path.cwd()
+    _check_names(settings.colours, layout.colours, "colours", layout.name)
+    words = {name for table in layout.strings.values() for name in table}
+    _check_names(settings.strings, words, "strings", layout.name)
     _warn_contrast(layout, settings)
 
     wanted = list(collect_images(edition, settings, layout.width - 2 * layout.gutter))
@@ -171,6 +176,22 @@ def collect_images(
     for block in blocks:
         if isinstance(block, Image):
             yield block, width
+
+
+def _check_names(
+    given: Iterable[str], known: Iterable[str], table: str, layout: str
+) -> None:
+    """A colour or word the layout does not use is a typo: say which was meant."""
+    known = sorted(known)
+    for name in given:
+        if name not in known:
+            near = difflib.get_close_matches(name, known, n=1)
+            hint = (
+                f"did you mean {near[0]!r}?" if near else "it has " + ", ".join(known)
+            )
+            raise ContentError(
+                f"[{table}] {name!r} is not one layout {layout!r} uses; {hint}"
+            ).within("settings")
 
 
 def _warn_contrast(layout: Layout, settings: Settings) -> None:

@@ -63,12 +63,12 @@ class _Writer:
             edition.sections, page.anchors, page.article_anchors, strict=True
         ):
             self.heading(section.heading, "-")
-            self.blocks(page.shown(section.blocks, anchor))
+            self.blocks(page.shown(section.blocks, anchor, section.heading))
             for article, article_anchor in zip(
                 section.articles, article_anchors, strict=True
             ):
                 self.heading(article.heading, "~")
-                self.blocks(page.shown(article.blocks, article_anchor))
+                self.blocks(page.shown(article.blocks, article_anchor, article.heading))
         self.footer()
         document = "\n".join(self.out)
         return re.sub(r"\n{3,}", "\n\n", document).strip("\n") + "\n"
