@@ -21,7 +21,6 @@ first.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,19 +32,18 @@ from bulletin.blocks import (
     BulletList,
     Divider,
     Image,
-    ListItemLike,
     Paragraph,
     Quote,
 )
-from bulletin.boxes import BoxError, box_rule, make_block
+from bulletin.boxes import BoxError, make_block
 from bulletin.errors import ContentError, Location
 from bulletin.headers import is_header_safe
 from bulletin.inline import Text
 from bulletin.links import check_link
+from bulletin.mdtokens import block_parser, closing, list_items, lone_image
 from bulletin.model import Article, Section
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 __all__ = ["Body", "parse_body"]
@@ -88,7 +86,7 @@ def parse_body(
     Local images are checked on disk against ``base_dir`` when it is given.
     """
     reader = _Reader(body.split("\n"), file, first_line, base_dir)
-    reader.read(_parser().parse(body))
+    reader.read(block_parser().parse(body))
     return reader.finish()
 
 
@@ -169,17 +167,17 @@ class _Reader:
             self.paragraph(tokens[index + 1])
             return index + 3
         if kind in ("bullet_list_open", "ordered_list_open"):
-            end = _closing(tokens, index)
+            end = closing(tokens, index)
             self.attempt(
                 lambda: BulletList(
-                    _list_items(tokens[index + 1 : end]),
+                    list_items(tokens[index + 1 : end]),
                     numbered=kind == "ordered_list_open",
                 ),
                 token,
             )
             return end + 1
         if kind == "blockquote_open":
-            end = _closing(tokens, index)
+            end = closing(tokens, index)
             self.quote(token, tokens[index + 1 : end])
             return end + 1
         if kind == "hr":
@@ -243,7 +241,7 @@ class _Reader:
             )
 
     def paragraph(self, inline: Token) -> None:
-        image = _lone_image(inline.content)
+        image = lone_image(inline.content)
         if image is not None:
             self.attempt(lambda: self.image(*image), inline)
         else:
@@ -335,98 +333,3 @@ class _Reader:
                 self.location(part.line),
             )
         )
-
-
-def _closing(tokens: list[Token], index: int) -> int:
-    """The index of the token closing ``tokens[index]``."""
-    depth = 0
-    for position in range(index, len(tokens)):
-        depth += tokens[position].nesting
-        if depth == 0:
-            return position
-    return len(tokens) - 1  # pragma: no cover - markdown-it always closes
-
-
-def _list_items(tokens: list[Token]) -> list[ListItemLike]:
-    """``list_item`` tokens -> ``["a", ["a1"], "b"]``, the model's list shorthand."""
-    items: list[ListItemLike] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "inline":
-            items.append(token.content)
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            end = _closing(tokens, index)
-            items.append(_list_items(tokens[index + 1 : end]))
-            index = end
-        elif token.type not in (
-            "list_item_open",
-            "list_item_close",
-            "paragraph_open",
-            "paragraph_close",
-        ):
-            raise ContentError(
-                "a list item holds text and lists only; put images, quotes and "
-                "boxes outside the list"
-            )
-        index += 1
-    return items
-
-
-def _lone_image(content: str) -> tuple[str, str, str, str | None] | None:
-    """``(src, alt, title, link)`` when a paragraph is only an image (maybe linked)."""
-    stripped = content.strip()
-    if not (stripped.startswith("![") or stripped.startswith("[![")):
-        return None
-    children = [
-        token
-        for token in _image_parser().parseInline(stripped)[0].children or []
-        if not (token.type == "text" and not token.content.strip())
-    ]
-    link: str | None = None
-    if (
-        len(children) == 3
-        and children[0].type == "link_open"
-        and children[2].type == "link_close"
-    ):
-        link = str(children[0].attrs.get("href", ""))
-        children = children[1:2]
-    if len(children) != 1 or children[0].type != "image":
-        return None
-    image = children[0]
-    return (
-        str(image.attrs.get("src", "")),
-        image.content,
-        str(image.attrs.get("title", "") or ""),
-        link,
-    )
-
-
-@functools.cache
-def _parser() -> MarkdownIt:
-    # Imported here: `bulletin --version` must not pay for markdown-it.
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": True})
-    # A line of --- under text would make it a heading (setext); here --- is
-    # always a divider. Indented or fenced code has no place in a bulletin.
-    md.disable(["lheading", "code", "fence", "reference"])
-    md.block.ruler.before(
-        "paragraph", "box", box_rule, {"alt": ["paragraph", "blockquote", "list"]}
-    )
-    # Paragraph text is parsed once, by Text.markdown; here inline parsing is
-    # only wanted for lone images, which _lone_image asks for itself.
-    md.core.ruler.disable(["inline", "text_join"])
-    md.validateLink = lambda url: True  # type: ignore[method-assign]  # the model checks links
-    return md
-
-
-@functools.cache
-def _image_parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("zero").enable(["image", "link"])
-    md.validateLink = lambda url: True  # type: ignore[method-assign]  # the model checks links
-    # A file name is taken as written: images/café.jpg, not images/caf%C3%A9.jpg.
-    md.normalizeLink = lambda url: url  # type: ignore[method-assign]  # documented hook
-    return md
