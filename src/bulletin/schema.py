@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bulletin.datewords import parse_date
 from bulletin.errors import ContentError, Location
 
 __all__ = [
@@ -84,8 +85,6 @@ class _Date(Kind):
         if isinstance(value, dt.date):
             return value
         if isinstance(value, str):
-            from bulletin.boxes import parse_date
-
             try:
                 return parse_date(value)
             except ValueError:

@@ -17,8 +17,8 @@ from bulletin.blocks import (
     Paragraph,
     Quote,
 )
-from bulletin.boxes import parse_date
 from bulletin.check.base import Checker
+from bulletin.datewords import DATE_IN_TEXT, parse_date
 from bulletin.errors import Location
 from bulletin.fields import UNSUBSCRIBE_URL
 from bulletin.inline import Emphasis, Field, Inline, Link, Run, Strong, Text
@@ -45,11 +45,6 @@ _USELESS_ALT = re.compile(
 _DEADLINE = re.compile(
     r"\b(deadlines?|closing date|closes|close on|(apply|book|register|respond|"
     r"submit|reply|return it) by|no later than)\b",
-    re.IGNORECASE,
-)
-_WORDY_DATE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|"
-    r"August|September|October|November|December)\s+(\d{4})\b",
     re.IGNORECASE,
 )
 
@@ -214,7 +209,7 @@ class ContentChecks(Checker):
         words = str(text)
         if not _DEADLINE.search(words):
             return
-        for match in _WORDY_DATE.finditer(words):
+        for match in DATE_IN_TEXT.finditer(words):
             try:
                 when = parse_date(match.group(0))
             except ValueError:
