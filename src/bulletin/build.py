@@ -10,14 +10,16 @@ they were.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.policy import SMTP
 from pathlib import Path
 
 from bulletin.export import export, write_atomic
-from bulletin.message import edition_message, preview_values
+from bulletin.fields import fill_html, fill_text
+from bulletin.message import MessageTemplate
+from bulletin.recipients import Recipient
 from bulletin.rendering import Rendered, render
 from bulletin.source import Source, load
 
@@ -58,7 +60,12 @@ def render_source(source: Source, *, layout: str | None = None) -> Rendered:
 
 
 def build(
-    path: Path | str, out: Path | str | None = None, *, layout: str | None = None
+    path: Path | str,
+    out: Path | str | None = None,
+    *,
+    layout: str | None = None,
+    recipient: Recipient | None = None,
+    secret: str | None = None,
 ) -> Built:
     """Build the edition at ``path`` into the folder ``out``.
 
@@ -66,6 +73,11 @@ def build(
         path: an edition file (``.md``, or ``.py`` defining ``edition``).
         out: where to write; ``out/`` beside the edition when None.
         layout: a layout name overriding the edition's and bulletin.toml's.
+        recipient: fill the files in as this recipient gets them; without
+            one, the ``.html`` and ``.txt`` keep their field markers and the
+            ``.eml`` shows each field's default.
+        secret: the unsubscribe secret, for ``recipient``'s real link (the
+            link says ``token=preview`` without it).
 
     Raises:
         BulletinError: the edition, its settings or its layout have a problem;
@@ -83,13 +95,17 @@ def build(
             f"{GMAIL_CLIP_BYTES // 1024} KB (hiding the unsubscribe link): shorten it "
             "or add digest: true to the front matter"
         )
-    message = edition_message(
-        rendered,
-        source.settings,
-        source.edition.date,
-        values=preview_values(source.settings),
+    template = MessageTemplate(
+        rendered, source.settings, source.edition.date, secret=secret
     )
-    eml = message.as_bytes(policy=SMTP)
+    eml = template.personal(recipient).data
+    if recipient is not None:
+        values = template.values(recipient)
+        rendered = dataclasses.replace(
+            rendered,
+            html=fill_html(rendered.html, values),
+            text=fill_text(rendered.text, values),
+        )
     files = export(rendered, folder)
     eml_path = folder / f"{rendered.slug}.eml"
     write_atomic(eml_path, eml)

@@ -46,6 +46,7 @@ __all__ = [
     "CONFIG_NAME",
     "SCHEMA_VERSION",
     "SETTINGS_KEYS",
+    "SUPPRESSIONS_NAME",
     "Config",
     "find_config",
     "load_config",
@@ -56,6 +57,8 @@ __all__ = [
 
 CONFIG_NAME = "bulletin.toml"
 SCHEMA_VERSION = 1
+SUPPRESSIONS_NAME = "suppressed.csv"
+"""The suppression list's file name beside bulletin.toml, unless ``suppressions`` says."""
 """The version of the ``bulletin.toml`` format this release reads and writes."""
 
 SETTINGS_KEYS: Mapping[str, Kind] = {
@@ -77,6 +80,8 @@ SETTINGS_KEYS: Mapping[str, Kind] = {
     "sender": Table({"name": TEXT, "address": TEXT}),
     "view_online_url": TEXT,
     "unsubscribe_url": TEXT,
+    "unsubscribe_mailto": TEXT,
+    "list_id": TEXT,
     "subscribe_url": TEXT,
     "image_base_url": TEXT,
     "date_format": TEXT,
@@ -99,6 +104,7 @@ _FILE_KEYS: Mapping[str, Kind] = {
     "layout": TEXT,
     "language": TEXT,
     "layout_paths": TEXTS,
+    "suppressions": TEXT,
     **SETTINGS_KEYS,
 }
 
@@ -115,11 +121,21 @@ class Config:
     """The language editions are written in unless they say otherwise."""
     path: Path | None = None
     """The file read, or None when there was none."""
+    suppressions_file: str | None = None
+    """The suppression list's file as written in ``suppressions``, if set."""
 
     @property
     def folder(self) -> Path | None:
         """The folder holding the file: relative paths in it start here."""
         return None if self.path is None else self.path.parent
+
+    @property
+    def suppressions(self) -> Path | None:
+        """The suppression list's file: ``suppressed.csv`` beside this file unless
+        ``suppressions`` names another; None when there is no file."""
+        if self.folder is None:
+            return None
+        return self.folder / (self.suppressions_file or SUPPRESSIONS_NAME)
 
 
 def find_config(start: Path) -> Path | None:
@@ -198,6 +214,7 @@ def load_config(path: Path) -> Config:
         layout=str(values.get("layout", DEFAULT_LAYOUT)),
         language=values.get("language"),  # type: ignore[arg-type]  # checked as TEXT
         path=path,
+        suppressions_file=values.get("suppressions"),  # type: ignore[arg-type]  # checked as TEXT
     )
 
 

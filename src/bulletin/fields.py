@@ -24,6 +24,7 @@ __all__ = [
     "fill_html",
     "fill_text",
     "marker",
+    "split_fields",
 ]
 
 FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -76,3 +77,20 @@ def fill_html(document: str, values: Mapping[str, str]) -> str:
 def fill_text(document: str, values: Mapping[str, str]) -> str:
     """Fill the field markers of a rendered plain-text alternative."""
     return _fill(document, values, str)
+
+
+def split_fields(document: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """Split ``document`` around its markers: the texts between, and each field.
+
+    There is always one more text than fields; a field is its name and its
+    default (as rendered, so already escaped for HTML).
+
+    Example:
+        >>> split_fields("Dear {{first_name|colleague}}, hello")
+        (['Dear ', ', hello'], [('first_name', 'colleague')])
+    """
+    parts = _MARKER.split(document)
+    return parts[::3], [
+        (name, default or "")
+        for name, default in zip(parts[1::3], parts[2::3], strict=True)
+    ]

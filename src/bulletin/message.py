@@ -1,31 +1,94 @@
-"""A rendered edition as an email message (MIME), deterministic byte for byte.
+"""A rendered edition as email messages: built once, then filled in per recipient.
 
 ``multipart/alternative`` with the plain text first and the HTML last (mail
 clients show the last part they can), wrapped in ``multipart/related`` with
-the images when they are embedded (``cid:``). The same edition always gives
-the same bytes: the Date comes from the edition, the Message-ID and the MIME
-boundaries are derived from its content.
+the images when they are embedded (``cid:``). Lines end in CRLF and none is
+longer than 76 octets in the bodies (quoted-printable and base64) or 998 in
+the headers; non-ASCII names and subjects are RFC 2047 encoded.
+
+Building an ``email.message.EmailMessage`` per recipient costs milliseconds,
+so a :class:`MessageTemplate` builds the message once, with the email
+package, and keeps its bytes in pieces: the quoted-printable body is encoded
+once around each personal field marker, each piece ending in a soft line
+break. Filling a recipient in encodes only their values and joins the pieces.
+The same edition, date and recipient always give the same bytes.
 """
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
+from urllib.parse import quote, urlsplit
 
 from bulletin.errors import ContentError
-from bulletin.fields import UNSUBSCRIBE_URL, fill_html, fill_text
+from bulletin.fields import UNSUBSCRIBE_URL, split_fields
 from bulletin.headers import is_header_safe
+from bulletin.recipients import Recipient
 from bulletin.rendering import Rendered
+from bulletin.rendering.context import slugify
 from bulletin.settings import Settings
+from bulletin.unsubscribe import unsubscribe_link, unsubscribe_token
 
-__all__ = ["edition_message", "message_id", "preview_values"]
+__all__ = [
+    "FALLBACK_DOMAIN",
+    "PREVIEW_TOKEN",
+    "MessageTemplate",
+    "PersonalMessage",
+    "edition_message",
+    "list_id",
+    "message_id",
+    "one_click",
+    "preview_values",
+]
 
 FALLBACK_DOMAIN = "bulletin.invalid"
 """The Message-ID domain when no sender is set (``.invalid`` is reserved: RFC 2606)."""
+
+PREVIEW_TOKEN = "preview"
+"""The unsubscribe token in copies made without the secret (build, preview)."""
+
+EMAIL = "email"
+"""The field that holds the recipient's own address."""
+
+_TEXT = b"bulletin-text-part-placeholder"
+_HTML = b"bulletin-html-part-placeholder"
+_QP_LINE = 76
+_PRINTABLE = "".join(chr(code) for code in range(0x20, 0x7F)) + "\r\n"
+
+
+def list_id(settings: Settings) -> str | None:
+    """The list's id: ``list_id`` as set, else made from the publisher and sender.
+
+    Example:
+        >>> from bulletin.settings import Sender
+        >>> list_id(Settings(publisher="Example Partnership", sender=Sender("E", "news@example.org")))
+        'example-partnership.example.org'
+    """
+    if settings.list_id:
+        return settings.list_id
+    if settings.sender is None:
+        return None
+    label = slugify(settings.publisher) if settings.publisher else "bulletin"
+    return f"{label}.{settings.sender.domain}"
+
+
+def one_click(settings: Settings) -> bool:
+    """True when unsubscribing takes one click (RFC 8058): an https unsubscribe_url.
+
+    Gmail and Yahoo expect this of anyone sending bulk mail; a ``mailto:``
+    address alone does not give it.
+    """
+    url = settings.unsubscribe_url
+    return url is not None and urlsplit(url).scheme.lower() == "https"
 
 
 def message_id(rendered: Rendered, domain: str, *, salt: str = "") -> str:
@@ -41,44 +104,219 @@ def preview_values(settings: Settings) -> dict[str, str]:
     """Field values for a preview copy: defaults everywhere, a sample unsubscribe link."""
     if settings.unsubscribe_url is None:
         return {}
-    return {UNSUBSCRIBE_URL: settings.unsubscribe_url.replace("{token}", "preview")}
+    return {
+        UNSUBSCRIBE_URL: unsubscribe_link(
+            settings.unsubscribe_url, "reader@example.org", PREVIEW_TOKEN
+        )
+    }
 
 
-def edition_message(
-    rendered: Rendered,
-    settings: Settings,
-    date: dt.date | dt.datetime,
-    *,
-    to: str | None = None,
-    values: Mapping[str, str] | None = None,
-    salt: str = "",
-) -> EmailMessage:
-    """Build the message for ``rendered``, its fields filled from ``values``.
+@dataclass(frozen=True, slots=True)
+class PersonalMessage:
+    """One recipient's message, ready for the wire or a file."""
+
+    recipient: Recipient | None
+    message_id: str
+    data: bytes
+    """The whole message, CRLF line endings."""
+    smtputf8: bool
+    """True when it must be sent with the SMTPUTF8 extension (a non-ASCII address)."""
+
+
+class MessageTemplate:
+    """An edition's message, built once, that :meth:`personal` fills in per recipient.
 
     Args:
         rendered: the rendered edition.
-        settings: gives the sender (From, and the Message-ID's domain).
+        settings: the sender (From, Message-ID domain), list id and
+            unsubscribe addresses.
         date: the Date header; a date means midnight UTC.
-        to: the To address, if any.
-        values: personal field values; a field without one shows its default.
-        salt: mixed into the Message-ID, so that e.g. a test send differs from
-            the real one.
+        secret: the unsubscribe secret that signs each recipient's token; None
+            gives every copy the token ``preview`` (for previews only).
+        salt: mixed into every Message-ID, so that e.g. a test send and the
+            real one differ.
 
     Raises:
         ContentError: a header value holds a line break or control character.
     """
-    values = values or {}
+
+    def __init__(
+        self,
+        rendered: Rendered,
+        settings: Settings,
+        date: dt.date | dt.datetime,
+        *,
+        secret: str | None = None,
+        salt: str = "",
+    ) -> None:
+        self.rendered = rendered
+        self.settings = settings
+        self.date = date
+        self.secret = secret
+        self.salt = salt
+        self.list_id = list_id(settings)
+        self.domain = settings.sender.domain if settings.sender else FALLBACK_DOMAIN
+        self._digest = _digest(rendered, salt)
+        self._slug = rendered.slug[:40] or "edition"
+        self._text = _Body(rendered.text, str)
+        self._html = _Body(rendered.html, html.escape)
+        skeleton = _skeleton(rendered, settings, date, self._digest, self.list_id)
+        head, rest = skeleton.split(b"\r\n\r\n", 1)
+        # Personal headers go in the usual order: after From, and after Date.
+        fields = re.split(rb"\r\n(?=[^ \t])", head)
+        named = [field.split(b":", 1)[0].lower() for field in fields]
+        cut_to = named.index(b"from") + 1 if b"from" in named else 0
+        cut_id = named.index(b"date") + 1
+        self._heads = (
+            b"".join(field + b"\r\n" for field in fields[:cut_to]),
+            b"".join(field + b"\r\n" for field in fields[cut_to:cut_id]),
+            b"\r\n".join(fields[cut_id:]),
+        )
+        before_text, rest = rest.split(_TEXT, 1)
+        between, after_html = rest.split(_HTML, 1)
+        self._pieces = (b"\r\n\r\n" + before_text, between, after_html)
+
+    def message_id(self, recipient: Recipient | None) -> str:
+        """The Message-ID of ``recipient``'s copy: one per edition, recipient and salt."""
+        if recipient is None:
+            return f"<{self._digest[:32]}.{self._slug}@{self.domain}>"
+        mixed = hashlib.sha256(f"{self._digest}\0{recipient.key}".encode()).hexdigest()[
+            :32
+        ]
+        return f"<{mixed}.{self._slug}@{self.domain}>"
+
+    def values(self, recipient: Recipient | None) -> dict[str, str]:
+        """The field values for ``recipient``: their columns, address and unsubscribe link."""
+        if recipient is None:
+            return preview_values(self.settings)
+        values = dict(recipient.fields)
+        values[EMAIL] = recipient.address
+        link = self.unsubscribe_url(recipient)
+        if link is not None:
+            values[UNSUBSCRIBE_URL] = link
+        return values
+
+    def unsubscribe_url(self, recipient: Recipient) -> str | None:
+        """``recipient``'s own unsubscribe link, or None when none is set."""
+        template = self.settings.unsubscribe_url
+        if template is None:
+            return None
+        if self.secret is None or "{token}" not in template:
+            token = PREVIEW_TOKEN
+        else:
+            token = unsubscribe_token(
+                recipient.address, self.list_id or "", self.secret
+            )
+        return unsubscribe_link(template, recipient.address, token)
+
+    def personal(self, recipient: Recipient | None = None) -> PersonalMessage:
+        """The message for ``recipient``; without one, a copy with no To and field defaults.
+
+        Raises:
+            ContentError: the recipient's address cannot go in a header.
+        """
+        values = self.values(recipient)
+        to = b""
+        if recipient is not None:
+            if not is_header_safe(recipient.address):
+                raise ContentError(
+                    f"To header {recipient.address!r} contains a line break or "
+                    "control character"
+                )
+            to = b"To: " + recipient.address.encode("utf-8") + b"\r\n"
+        message_id = self.message_id(recipient)
+        unsubscribe = self._list_unsubscribe(values.get(UNSUBSCRIBE_URL))
+        data = b"".join(
+            (
+                self._heads[0],
+                to,
+                self._heads[1],
+                b"Message-ID: ",
+                message_id.encode("ascii"),
+                b"\r\n",
+                b"List-Unsubscribe: " + unsubscribe + b"\r\n" if unsubscribe else b"",
+                self._heads[2],
+                self._pieces[0],
+                self._text.fill(values),
+                self._pieces[1],
+                self._html.fill(values),
+                self._pieces[2],
+            )
+        )
+        return PersonalMessage(
+            recipient,
+            message_id,
+            data,
+            smtputf8=recipient is not None and recipient.smtputf8,
+        )
+
+    def _list_unsubscribe(self, link: str | None) -> bytes:
+        links = []
+        if link is not None:
+            links.append(f"<{link}>")
+        mailto = self.settings.unsubscribe_mailto
+        if mailto and not (link or "").startswith("mailto:"):
+            links.append(f"<mailto:{mailto}?subject=unsubscribe>")
+        # An address with non-ASCII letters is sent percent-encoded (RFC 3987).
+        return quote(",\r\n ".join(links), safe=_PRINTABLE).encode("ascii")
+
+
+class _Body:
+    """A document encoded as quoted-printable once, in pieces around its fields."""
+
+    __slots__ = ("_escape", "_fields", "_texts")
+
+    def __init__(self, document: str, escape: Callable[[str], str]) -> None:
+        document = document.replace("\r\n", "\n").replace("\r", "\n")
+        # The skeleton ends the part with its own line break.
+        texts, self._fields = split_fields(document.removesuffix("\n"))
+        self._texts = [_qp(text) for text in texts]
+        self._escape = escape
+
+    def fill(self, values: Mapping[str, str]) -> bytes:
+        if not self._fields:
+            return self._texts[0]
+        pieces = [self._texts[0]]
+        for (name, default), text in zip(self._fields, self._texts[1:], strict=True):
+            value = values.get(name)
+            pieces.append(_qp(self._escape(value)) if value else _qp(default))
+            pieces.append(text)
+        # Each piece ends its last line short, so a soft line break can join them.
+        return b"=\r\n".join(piece for piece in pieces if piece)
+
+
+def _qp(text: str) -> bytes:
+    """``text`` as quoted-printable with CRLF line breaks, its last line short
+    enough that a soft line break can follow it."""
+    if not text:
+        return b""
+    encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
+    start = encoded.rfind(b"\n") + 1
+    if len(encoded) - start >= _QP_LINE:
+        cut = len(encoded) - 3
+        # Never split an escape such as =C3.
+        while encoded[cut - 1 : cut] == b"=" or encoded[cut - 2 : cut - 1] == b"=":
+            cut -= 1
+        encoded = encoded[:cut] + b"=\r\n" + encoded[cut:]
+    return encoded
+
+
+def _skeleton(
+    rendered: Rendered,
+    settings: Settings,
+    date: dt.date | dt.datetime,
+    digest: str,
+    list_id: str | None,
+) -> bytes:
+    """The message with placeholders for the two bodies and no personal headers."""
     when = (
         date
         if isinstance(date, dt.datetime)
         else dt.datetime.combine(date, dt.time(), dt.UTC)
     )
-    digest = _digest(rendered, salt)
     body = EmailMessage(policy=SMTP)
-    body.set_content(fill_text(rendered.text, values), cte="quoted-printable")
-    body.add_alternative(
-        fill_html(rendered.html, values), subtype="html", cte="quoted-printable"
-    )
+    body.set_content(_TEXT.decode(), cte="quoted-printable")
+    body.add_alternative(_HTML.decode(), subtype="html", cte="quoted-printable")
     body.set_boundary(f"alt-{digest[:24]}")
     for part in (body, *body.iter_parts()):
         del part["MIME-Version"]  # only the message itself carries it
@@ -86,11 +324,13 @@ def edition_message(
     sender = settings.sender
     headers = {
         "From": formataddr((sender.name, sender.address)) if sender else None,
-        "To": to,
         "Subject": rendered.subject,
         "Date": format_datetime(when),
-        "Message-ID": message_id(
-            rendered, sender.domain if sender else FALLBACK_DOMAIN, salt=salt
+        "List-Id": (
+            f"{formataddr((settings.publisher, list_id))}" if list_id else None
+        ),
+        "List-Unsubscribe-Post": (
+            "List-Unsubscribe=One-Click" if one_click(settings) else None
         ),
         "MIME-Version": "1.0",
     }
@@ -124,6 +364,29 @@ def edition_message(
         for name, value in body.items():
             message[name] = value
         message.set_payload(body.get_payload())
+    return message.as_bytes(policy=SMTP)
+
+
+def edition_message(
+    rendered: Rendered,
+    settings: Settings,
+    date: dt.date | dt.datetime,
+    *,
+    recipient: Recipient | None = None,
+    secret: str | None = None,
+    salt: str = "",
+) -> EmailMessage:
+    """One message as an ``EmailMessage``, e.g. to inspect or hand to another library.
+
+    Sending many? Build a :class:`MessageTemplate` once and call its
+    :meth:`~MessageTemplate.personal` per recipient: it is much faster.
+
+    Raises:
+        ContentError: a header value holds a line break or control character.
+    """
+    template = MessageTemplate(rendered, settings, date, secret=secret, salt=salt)
+    message = message_from_bytes(template.personal(recipient).data, policy=SMTP)
+    assert isinstance(message, EmailMessage)  # the SMTP policy's message class
     return message
 
 

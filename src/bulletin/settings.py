@@ -21,10 +21,13 @@ from bulletin.headers import is_header_safe
 from bulletin.inline import Text, TextLike
 from bulletin.links import check_link, is_email_address
 
-__all__ = ["DATE_FIELDS", "UTM_PARAMETERS", "Sender", "Settings"]
+__all__ = ["DATE_FIELDS", "LIST_ID", "UTM_PARAMETERS", "Sender", "Settings"]
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+LIST_ID = re.compile(r"(?=.{3,200}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+"""A list id (RFC 2919): dot-separated words, ending in a domain the sender owns."""
 
 UTM_PARAMETERS = ("source", "medium", "campaign", "content", "term")
 """The campaign parameters :attr:`Settings.utm` may set."""
@@ -78,6 +81,22 @@ def _check_date_format(pattern: str) -> None:
         ).within("settings")
 
 
+def _check_unsubscribe_url(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("https", "http", "mailto"):
+        raise ContentError(
+            f"unsubscribe_url {url!r} must be an https:// address (with {{token}}) "
+            "or a mailto: address"
+        ).within("settings")
+    placeholders = set(re.findall(r"\{([^{}]*)\}", url))
+    unknown = placeholders - {"token", "address"}
+    if unknown:
+        raise ContentError(
+            f"unsubscribe_url {url!r} may only hold {{token}} and {{address}}, "
+            f"not {{{sorted(unknown)[0]}}}"
+        ).within("settings")
+
+
 @dataclass(frozen=True, init=False, slots=True)
 class Settings:
     """Organisation settings that override the layout's defaults."""
@@ -99,7 +118,14 @@ class Settings:
     view_online_url: str | None
     """Template of the web copy's address: ``{slug}`` and ``{date}`` are filled in."""
     unsubscribe_url: str | None
-    """Template of each recipient's unsubscribe link, filled in when sending."""
+    """Template of each recipient's unsubscribe link, filled in when sending: an
+    https address with ``{token}`` (see :mod:`bulletin.unsubscribe`), or a
+    ``mailto:`` address for organisations without a web endpoint."""
+    unsubscribe_mailto: str | None
+    """An address that also takes unsubscribe requests by email (``List-Unsubscribe``)."""
+    list_id: str | None
+    """The list's id for ``List-Id`` and unsubscribe tokens, e.g.
+    ``news.durham-scp.org.uk``; made from the publisher and sender when None."""
     subscribe_url: str | None
     """Where readers can subscribe or manage their subscription."""
     image_base_url: str | None
@@ -130,6 +156,8 @@ class Settings:
         sender: Sender | None = None,
         view_online_url: str | None = None,
         unsubscribe_url: str | None = None,
+        unsubscribe_mailto: str | None = None,
+        list_id: str | None = None,
         subscribe_url: str | None = None,
         image_base_url: str | None = None,
         date_format: str | None = None,
@@ -162,6 +190,20 @@ class Settings:
                     raise error.within("settings") from None
         if date_format is not None:
             _check_date_format(date_format)
+        if unsubscribe_url is not None:
+            _check_unsubscribe_url(unsubscribe_url)
+        if unsubscribe_mailto is not None and not is_email_address(
+            unsubscribe_mailto.removeprefix("mailto:")
+        ):
+            raise ContentError(
+                f"unsubscribe_mailto {unsubscribe_mailto!r} is not an email address; "
+                "write e.g. unsubscribe@example.org"
+            ).within("settings")
+        if list_id is not None and not LIST_ID.fullmatch(list_id):
+            raise ContentError(
+                f"list_id {list_id!r} is not a list id; write a name and a domain you "
+                "own joined by a dot, e.g. news.example.org"
+            ).within("settings")
         if image_base_url is not None and image_base_url.rstrip("/").endswith(
             "/assets"
         ):
@@ -198,6 +240,10 @@ class Settings:
             "sender": sender,
             "view_online_url": view_online_url,
             "unsubscribe_url": unsubscribe_url,
+            "unsubscribe_mailto": None
+            if unsubscribe_mailto is None
+            else unsubscribe_mailto.removeprefix("mailto:"),
+            "list_id": list_id,
             "subscribe_url": subscribe_url,
             "image_base_url": image_base_url.rstrip("/") if image_base_url else None,
             "date_format": date_format,

@@ -1,0 +1,229 @@
+"""Read a spreadsheet's CSV export as it really comes: any of Excel's encodings, streamed.
+
+Exports from Excel, Outlook and mailing tools differ: UTF-8 with or without a
+byte-order mark, Windows-1252 from an older Excel's "CSV (Comma delimited)",
+UTF-16 from "Unicode Text", commas, semicolons (European Excel) or tabs, CRLF
+line endings. :func:`open_table` works out the encoding and the delimiter,
+then yields one row at a time, numbered as a spreadsheet numbers them (the
+header is row 1), so a file of any length is read in constant memory.
+
+Safety limits keep a broken or hostile file from taking the machine: NUL
+bytes are refused (an ``.xlsx`` is named as such), and a row may hold at
+most :data:`MAX_ROW_CHARS` characters, which also catches a quote left open.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.errors import RecipientError
+
+__all__ = ["MAX_FIELD_CHARS", "MAX_ROW_CHARS", "Table", "open_table"]
+
+MAX_ROW_CHARS = 65_536
+"""The most characters one row may hold, line breaks in quoted cells included."""
+
+MAX_FIELD_CHARS = 4_096
+"""The most characters one cell may hold."""
+
+_CHUNK = 1 << 20
+_DELIMITERS = ",;\t"
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A CSV file being read: its header, how it was read, and its rows to come."""
+
+    path: Path
+    header: tuple[str, ...]
+    """The first row's cells, stripped."""
+    encoding: str
+    """The Python codec name the file was read with."""
+    delimiter: str
+    rows: Iterator[tuple[int, list[str]]]
+    """``(row number, cells)`` for each row after the header; blank rows are skipped."""
+
+    @property
+    def assumed_windows_1252(self) -> bool:
+        """True when the file was not UTF-8 and was read as Excel's Windows-1252."""
+        return self.encoding == "cp1252"
+
+    @property
+    def delimiter_name(self) -> str:
+        """The delimiter in words: ``commas``, ``semicolons`` or ``tabs``."""
+        return _DELIMITER_NAMES[self.delimiter]
+
+
+@contextmanager
+def open_table(path: Path) -> Iterator[Table]:
+    """Open the CSV file at ``path`` for reading row by row.
+
+    Raises:
+        RecipientError: the file cannot be read, is not a CSV file (an
+            ``.xlsx``, NUL bytes), is empty, or a row breaks a safety limit
+            (raised while iterating ``rows``).
+    """
+    encoding = _detect_encoding(path)
+    try:
+        handle = path.open(encoding=encoding, newline="", errors="strict")
+    except OSError as error:
+        raise RecipientError(
+            f"{path}: cannot read the file: {error.strerror or error}"
+        ) from None
+    with handle:
+        lines = _Lines(handle, path)
+        try:
+            first = next(lines, None)
+        except UnicodeDecodeError as error:
+            raise _decode_error(path, error) from None
+        if first is None or not first.strip():
+            raise RecipientError(
+                f"{path}: the file is empty; the first row should name the columns, "
+                "e.g. email,first_name"
+            )
+        delimiter = (
+            max(_DELIMITERS, key=first.count)
+            if any(mark in first for mark in _DELIMITERS)
+            else ","
+        )
+        reader = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
+        numbered = _rows(reader, lines, path)
+        header = next(numbered, None)
+        assert header is not None  # the first line is not blank
+        yield Table(
+            path=path,
+            header=tuple(cell.strip() for cell in header[1]),
+            encoding=encoding,
+            delimiter=delimiter,
+            rows=numbered,
+        )
+
+
+def _chain(first: str, lines: _Lines) -> Iterator[str]:
+    yield first
+    yield from lines
+
+
+def _rows(
+    reader: Iterator[list[str]], lines: _Lines, path: Path
+) -> Iterator[tuple[int, list[str]]]:
+    number = 0
+    while True:
+        lines.start_row()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as error:
+            raise _decode_error(path, error) from None
+        except csv.Error as error:
+            raise RecipientError(
+                f"{path}: row {number + 1}: cannot read the row ({error}); check the "
+                "quotes on that row"
+            ) from None
+        number += 1
+        if not any(cell.strip() for cell in cells):
+            continue
+        for cell in cells:
+            if len(cell) > MAX_FIELD_CHARS:
+                raise RecipientError(
+                    f"{path}: row {number}: a cell holds {len(cell):,} characters, "
+                    f"more than the {MAX_FIELD_CHARS:,} allowed; is a quote left open "
+                    "on that row?"
+                )
+            if "\0" in cell:
+                raise RecipientError(
+                    f"{path}: row {number}: contains a NUL character; save the file "
+                    "from the spreadsheet as 'CSV UTF-8'"
+                )
+        yield number, cells
+
+
+class _Lines:
+    """The file's lines, counting characters so that no row grows without limit."""
+
+    __slots__ = ("_handle", "_path", "_used")
+
+    def __init__(self, handle: Iterator[str], path: Path) -> None:
+        self._handle = handle
+        self._path = path
+        self._used = 0
+
+    def start_row(self) -> None:
+        self._used = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._handle)
+        self._used += len(line)
+        if self._used > MAX_ROW_CHARS:
+            raise RecipientError(
+                f"{self._path}: a row runs past {MAX_ROW_CHARS:,} characters; is a "
+                'quote (") left open? Each cell that holds a quote must be quoted '
+                'and its quotes doubled: "say ""hello"""'
+            )
+        return line
+
+
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252.
+
+    The whole file is scanned (in chunks, in C) before any row is read, so a
+    Windows-1252 character far down the file cannot surface after rows were used.
+    """
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+            if start.startswith(codecs.BOM_UTF8):
+                return "utf-8-sig"
+            if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return "utf-16"
+            if start.startswith(b"PK\x03\x04"):
+                raise RecipientError(
+                    f"{path}: this is an Excel workbook (.xlsx), not a CSV file; in "
+                    "Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'"
+                )
+            handle.seek(0)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            utf8 = True
+            offset = 0
+            while chunk := handle.read(_CHUNK):
+                nul = chunk.find(b"\0")
+                if nul >= 0:
+                    handle.seek(0)
+                    line = handle.read(offset + nul).count(b"\n") + 1
+                    raise RecipientError(
+                        f"{path}:{line}: the file holds NUL bytes, so it is not a CSV "
+                        "text file; save it from the spreadsheet as 'CSV UTF-8'"
+                    )
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8 = False
+                offset += len(chunk)
+            if utf8:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8 = False
+    except OSError as error:
+        raise RecipientError(
+            f"{path}: cannot read the file: {error.strerror or error}"
+        ) from None
+    return "utf-8" if utf8 else "cp1252"
+
+
+def _decode_error(path: Path, error: UnicodeDecodeError) -> RecipientError:
+    return RecipientError(
+        f"{path}: byte {error.object[error.start : error.start + 1]!r} is not text in "
+        f"{error.encoding}; save the file from the spreadsheet as 'CSV UTF-8'"
+    )
