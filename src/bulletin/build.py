@@ -15,13 +15,17 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulletin.export import export, write_atomic
 from bulletin.fields import fill_html, fill_text
 from bulletin.message import MessageTemplate
-from bulletin.recipients import Recipient
 from bulletin.rendering import Rendered, render
 from bulletin.source import Source, load
+from bulletin.unsubscribe import SECRET_ENV
+
+if TYPE_CHECKING:
+    from bulletin.recipients import Recipient
 
 __all__ = ["GMAIL_CLIP_BYTES", "Built", "build", "captured_warnings", "render_source"]
 
@@ -100,6 +104,12 @@ def build(
     )
     eml = template.personal(recipient).data
     if recipient is not None:
+        url = source.settings.unsubscribe_url or ""
+        if secret is None and "{token}" in url:
+            warnings.append(
+                f"{SECRET_ENV} is not set, so the unsubscribe link says token=preview "
+                f"instead of {recipient.address}'s own token"
+            )
         values = template.values(recipient)
         rendered = dataclasses.replace(
             rendered,

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from bulletin.build import captured_warnings, render_source
 from bulletin.config import SUPPRESSIONS_NAME, load_config
-from bulletin.errors import BulletinError, RecipientError, SendError
+from bulletin.errors import RecipientError, SendError
 from bulletin.fields import UNSUBSCRIBE_URL, split_fields
-from bulletin.message import EMAIL, MessageTemplate, PersonalMessage, one_click
+from bulletin.message import EMAIL, MessageTemplate, PersonalMessage
 from bulletin.recipients import Recipient, RecipientList, read_recipients
 from bulletin.rendering import Rendered
 from bulletin.source import Source, load
 from bulletin.suppression import SuppressionList
-from bulletin.unsubscribe import SECRET_ENV, secrets_from_env
+from bulletin.unsubscribe import secrets_from_env
 
 __all__ = [
     "TEST_SALT",
@@ -32,7 +32,6 @@ __all__ = [
     "find_recipient",
     "prepare",
     "secret_for",
-    "secret_or_preview",
     "suppressions_path",
 ]
 
@@ -157,7 +156,7 @@ def prepare(
             'unsubscribe; add e.g. unsubscribe_url = "https://example.org/'
             'unsubscribe?token={token}"'
         )
-    elif not one_click(settings):
+    elif not settings.one_click_unsubscribe:
         warnings.append(
             "unsubscribing cannot take one click: Gmail and Yahoo expect bulk mail to "
             "have an https One-Click unsubscribe link (RFC 8058), and may file it as "
@@ -180,8 +179,8 @@ def prepare(
     needing_utf8 = sum(recipient.smtputf8 for recipient in to_send)
     if needing_utf8:
         warnings.append(
-            f"{needing_utf8} address{'es' if needing_utf8 != 1 else ''} "
-            "have non-ASCII letters before the @ and need a mail server that "
+            f"{needing_utf8} address{'es have' if needing_utf8 != 1 else ' has'} "
+            "non-ASCII letters before the @ and need a mail server that "
             "supports SMTPUTF8"
         )
     template = MessageTemplate(
@@ -249,19 +248,3 @@ def find_recipient(recipients: RecipientList, address: str) -> Recipient:
     raise RecipientError(
         f"{address} is not on {recipients.path} ({len(recipients)} recipients)"
     )
-
-
-def secret_or_preview(
-    source: Source, environ: Mapping[str, str] | None = None
-) -> tuple[str | None, str | None]:
-    """The secret for a copy shown to the editor, and a warning when it is missing.
-
-    A preview still works without the secret: its link says ``token=preview``.
-    """
-    try:
-        return secret_for(source, environ), None
-    except BulletinError:
-        return None, (
-            f"{SECRET_ENV} is not set, so the unsubscribe link shows token=preview "
-            "instead of this recipient's token"
-        )

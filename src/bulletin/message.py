@@ -27,16 +27,19 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
-from urllib.parse import quote, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from bulletin.errors import ContentError
 from bulletin.fields import UNSUBSCRIBE_URL, split_fields
 from bulletin.headers import is_header_safe
-from bulletin.recipients import Recipient
 from bulletin.rendering import Rendered
 from bulletin.rendering.context import slugify
 from bulletin.settings import Settings
 from bulletin.unsubscribe import unsubscribe_link, unsubscribe_token
+
+if TYPE_CHECKING:
+    from bulletin.recipients import Recipient
 
 __all__ = [
     "FALLBACK_DOMAIN",
@@ -46,7 +49,7 @@ __all__ = [
     "edition_message",
     "list_id",
     "message_id",
-    "one_click",
+    "personal_values",
     "preview_values",
 ]
 
@@ -81,16 +84,6 @@ def list_id(settings: Settings) -> str | None:
     return f"{label}.{settings.sender.domain}"
 
 
-def one_click(settings: Settings) -> bool:
-    """True when unsubscribing takes one click (RFC 8058): an https unsubscribe_url.
-
-    Gmail and Yahoo expect this of anyone sending bulk mail; a ``mailto:``
-    address alone does not give it.
-    """
-    url = settings.unsubscribe_url
-    return url is not None and urlsplit(url).scheme.lower() == "https"
-
-
 def message_id(rendered: Rendered, domain: str, *, salt: str = "") -> str:
     """A Message-ID that is the same for the same content (and ``salt``).
 
@@ -102,13 +95,28 @@ def message_id(rendered: Rendered, domain: str, *, salt: str = "") -> str:
 
 def preview_values(settings: Settings) -> dict[str, str]:
     """Field values for a preview copy: defaults everywhere, a sample unsubscribe link."""
-    if settings.unsubscribe_url is None:
-        return {}
-    return {
-        UNSUBSCRIBE_URL: unsubscribe_link(
-            settings.unsubscribe_url, "reader@example.org", PREVIEW_TOKEN
-        )
-    }
+    return personal_values(settings, None, None)
+
+
+def personal_values(
+    settings: Settings, recipient: Recipient | None, secret: str | None
+) -> dict[str, str]:
+    """The field values for ``recipient``: their columns, address and unsubscribe link.
+
+    Without a recipient, only the unsubscribe link, for a sample reader; without
+    a ``secret``, its token is ``preview``.
+    """
+    values = {} if recipient is None else dict(recipient.fields)
+    address = "reader@example.org" if recipient is None else recipient.address
+    if recipient is not None:
+        values[EMAIL] = address
+    template = settings.unsubscribe_url
+    if template is not None:
+        token = PREVIEW_TOKEN
+        if secret is not None and recipient is not None and "{token}" in template:
+            token = unsubscribe_token(address, list_id(settings) or "", secret)
+        values[UNSUBSCRIBE_URL] = unsubscribe_link(template, address, token)
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,27 +195,7 @@ class MessageTemplate:
 
     def values(self, recipient: Recipient | None) -> dict[str, str]:
         """The field values for ``recipient``: their columns, address and unsubscribe link."""
-        if recipient is None:
-            return preview_values(self.settings)
-        values = dict(recipient.fields)
-        values[EMAIL] = recipient.address
-        link = self.unsubscribe_url(recipient)
-        if link is not None:
-            values[UNSUBSCRIBE_URL] = link
-        return values
-
-    def unsubscribe_url(self, recipient: Recipient) -> str | None:
-        """``recipient``'s own unsubscribe link, or None when none is set."""
-        template = self.settings.unsubscribe_url
-        if template is None:
-            return None
-        if self.secret is None or "{token}" not in template:
-            token = PREVIEW_TOKEN
-        else:
-            token = unsubscribe_token(
-                recipient.address, self.list_id or "", self.secret
-            )
-        return unsubscribe_link(template, recipient.address, token)
+        return personal_values(self.settings, recipient, self.secret)
 
     def personal(self, recipient: Recipient | None = None) -> PersonalMessage:
         """The message for ``recipient``; without one, a copy with no To and field defaults.
@@ -330,7 +318,7 @@ def _skeleton(
             f"{formataddr((settings.publisher, list_id))}" if list_id else None
         ),
         "List-Unsubscribe-Post": (
-            "List-Unsubscribe=One-Click" if one_click(settings) else None
+            "List-Unsubscribe=One-Click" if settings.one_click_unsubscribe else None
         ),
         "MIME-Version": "1.0",
     }

@@ -44,6 +44,8 @@ from bulletin.preview_http import (
 if TYPE_CHECKING:
     from watchfiles import Change
 
+    from bulletin.recipients import Recipient
+
 __all__ = ["PreviewServer", "screenshot"]
 
 _DEBOUNCE_MS = 30
@@ -87,12 +89,17 @@ class PreviewServer:
         host: str = "127.0.0.1",
         port: int = 0,
         layout: str | None = None,
+        recipient: Recipient | None = None,
+        secret: str | None = None,
     ) -> None:
         check_host(host)
         self.path = Path(path)
         self.host = host
         self.port = port
         self.layout = layout
+        self.recipient = recipient
+        """Show the edition as this recipient gets it (defaults when None)."""
+        self.secret = secret
         self.events = EventHub()
         """The ``/events`` streams (``events.keepalive``: seconds between comments)."""
         self.last_rebuild_ms: float | None = None
@@ -193,7 +200,9 @@ class PreviewServer:
 
     def _rebuild(self, changed: list[str], since: float | None) -> float:
         try:
-            snapshot, folders = _build(self.path, self.layout)
+            snapshot, folders = _build(
+                self.path, self.layout, self.recipient, self.secret
+            )
         except Exception as error:
             message = str(error)
             if not isinstance(error, BulletinError):  # a bug, but keep previewing
@@ -277,17 +286,22 @@ class PreviewServer:
         return respond(route, snapshot, error, self.path.name)
 
 
-def _build(path: Path, layout: str | None) -> tuple[Snapshot, tuple[Path, ...]]:
+def _build(
+    path: Path,
+    layout: str | None,
+    recipient: Recipient | None = None,
+    secret: str | None = None,
+) -> tuple[Snapshot, tuple[Path, ...]]:
     """Load and render the edition: what the pages serve, and the folders to watch."""
     from bulletin.build import render_source
     from bulletin.layouts import load_layout
-    from bulletin.message import preview_values
+    from bulletin.message import personal_values
     from bulletin.source import load
 
     start = time.perf_counter()
     source = load(path)
     rendered = render_source(source, layout=layout)
-    values = preview_values(source.settings)
+    values = personal_values(source.settings, recipient, secret)
     base_url = source.settings.image_base_url
     email, web = fill_html(rendered.html, values), rendered.web_html
     for asset in rendered.assets:

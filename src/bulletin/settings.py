@@ -254,3 +254,13 @@ class Settings:
         }
         for key, item in values.items():
             object.__setattr__(self, key, item)
+
+    @property
+    def one_click_unsubscribe(self) -> bool:
+        """True when unsubscribing takes one click (RFC 8058): an https unsubscribe_url.
+
+        Gmail and Yahoo expect this of anyone sending bulk mail; a ``mailto:``
+        address alone does not give it.
+        """
+        url = self.unsubscribe_url
+        return url is not None and urlsplit(url).scheme.lower() == "https"

@@ -33,6 +33,7 @@ from bulletin.errors import SendError
 __all__ = [
     "MIN_SECRET_LENGTH",
     "SECRET_ENV",
+    "current_secret",
     "secrets_from_env",
     "unsubscribe_link",
     "unsubscribe_token",
@@ -129,6 +130,18 @@ def secrets_from_env(environ: Mapping[str, str] | None = None) -> tuple[str, ...
             f"characters; use a long random one (make one with: {make})"
         )
     return secrets
+
+
+def current_secret(environ: Mapping[str, str] | None = None) -> str | None:
+    """The secret that signs new tokens, or None when :data:`SECRET_ENV` is not set.
+
+    Raises:
+        SendError: the variable is set but a secret in it is too short.
+    """
+    environ = os.environ if environ is None else environ
+    if not environ.get(SECRET_ENV, "").strip():
+        return None
+    return secrets_from_env(environ)[0]
 
 
 def unsubscribe_link(template: str, address: str, token: str) -> str:

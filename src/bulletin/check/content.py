@@ -18,6 +18,7 @@ from bulletin.blocks import (
     Quote,
 )
 from bulletin.check.base import Checker
+from bulletin.config import toml_location
 from bulletin.datewords import DATE_IN_TEXT, parse_date
 from bulletin.errors import Location
 from bulletin.fields import UNSUBSCRIBE_URL
@@ -107,6 +108,35 @@ class ContentChecks(Checker):
                 Location(file=self.source.config, line=1, column=1)
                 if self.source.config
                 else Location(block="settings"),
+            )
+        else:
+            self.unsubscribe()
+
+    def unsubscribe(self) -> None:
+        """An unsubscribe link that takes one click, and says who is unsubscribing."""
+        url = self.source.settings.unsubscribe_url or ""
+        where = (
+            toml_location(self.source.config, ("unsubscribe_url",))
+            if self.source.config
+            else Location(block="settings")
+        )
+        if not self.source.settings.one_click_unsubscribe:
+            self.add(
+                "warning",
+                "no-one-click",
+                f"unsubscribe_url {url!r} cannot unsubscribe in one click: Gmail and "
+                "Yahoo expect bulk mail to have an https One-Click unsubscribe link "
+                "(RFC 8058) and may file it as spam without one; use an https address "
+                "with {token} if your website can take it",
+                where,
+            )
+        elif "{token}" not in url and "{address}" not in url:
+            self.add(
+                "warning",
+                "unsubscribe-no-token",
+                f"unsubscribe_url {url!r} has no {{token}}, so your website cannot tell "
+                "who is unsubscribing; add ?token={token}",
+                where,
             )
 
     def blocks(self) -> Iterator[tuple[Block, str]]:

@@ -1,113 +1,35 @@
-"""The ``bulletin`` command: a thin layer over the library.
+"""The editing commands: ``new``, ``build``, ``check``, ``preview`` and ``layouts``.
 
-Each command parses its options, calls one library function, and prints the
-result; a :class:`~bulletin.errors.BulletinError` becomes one line per problem
-(``file:line:col: ...``) and exit code 1, never a traceback unless ``--debug``.
+Each parses its options, calls one library function, and prints the result.
 Library modules are imported inside the commands, so ``bulletin --version``
 and ``--help`` stay quick.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bulletin._version import __version__
-from bulletin.errors import BulletinError, ContentError, ContentErrorGroup
-
-__all__ = ["app", "main"]
-
-app = typer.Typer(
-    name="bulletin",
-    help="Build and send email bulletins from Markdown or Python.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
+from bulletin.cli.base import (
+    AsAddress,
+    EditionPath,
+    EmailColumn,
+    LayoutName,
+    RecipientsPath,
+    app,
+    as_recipient,
+    count,
+    kb,
+    reported,
+    shown,
 )
 
-_state = {"debug": False}
-
-Edition = Annotated[
-    Path,
-    typer.Argument(
-        help="The edition file: Markdown (.md), or Python (.py) defining `edition`.",
-        show_default=False,
-    ),
-]
-LayoutName = Annotated[
-    str | None,
-    typer.Option(
-        "--layout",
-        "-l",
-        help="Use this layout instead of the edition's.",
-        show_default=False,
-    ),
-]
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"bulletin {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            callback=_version,
-            is_eager=True,
-            help="Show the version and exit.",
-        ),
-    ] = False,
-    debug: Annotated[
-        bool,
-        typer.Option("--debug", help="Show the full traceback when something fails."),
-    ] = False,
-) -> None:
-    """Build and send email bulletins from Markdown or Python.
-
-    Editors write one Markdown file per edition; developers build editions in
-    Python with `import bulletin`. Start with [bold]bulletin new[/bold].
-    """
-    _state["debug"] = debug
-
-
-@contextlib.contextmanager
-def _reported() -> Iterator[None]:
-    """Turn a BulletinError into one line per problem on stderr and exit code 1."""
-    try:
-        yield
-    except BulletinError as error:
-        if _state["debug"]:
-            raise
-        if isinstance(error, ContentErrorGroup):
-            for problem in error.exceptions:
-                typer.echo(str(problem), err=True)
-            typer.echo(
-                f"{len(error.exceptions)} problems; nothing was written", err=True
-            )
-        elif isinstance(error, ContentError) and error.location.file is not None:
-            typer.echo(str(error), err=True)  # already file:line:col: ...
-        else:
-            typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
-    except OSError as error:
-        # A disk that is full or a folder that cannot be written: say which.
-        if _state["debug"]:
-            raise
-        where = f"{error.filename}: " if error.filename else ""
-        typer.echo(f"error: {where}{error.strerror or error}", err=True)
-        raise typer.Exit(1) from None
+__all__ = ["Format"]
 
 
 @app.command("new")
@@ -130,7 +52,7 @@ def new_command(
     """
     from bulletin.scaffold import scaffold
 
-    with _reported():
+    with reported():
         written = scaffold(folder)
     for path in written:
         typer.echo(f"  wrote {path}")
@@ -145,7 +67,7 @@ def new_command(
 
 @app.command("build")
 def build_command(
-    edition: Edition,
+    edition: EditionPath,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -153,20 +75,31 @@ def build_command(
         ),
     ] = None,
     layout: LayoutName = None,
+    recipients: RecipientsPath = None,
+    as_: AsAddress = None,
+    email_column: EmailColumn = None,
 ) -> None:
     """Build the email (.html), plain text (.txt), web page (.web.html) and .eml.
+
+    With --as, the files are that recipient's own copy: their merge fields and
+    unsubscribe link filled in.
 
     [bold]Examples[/bold]
 
       bulletin build edition.md
 
       bulletin build edition.md -o public --layout compact
+
+      bulletin build edition.md --recipients readers.csv --as ann@example.org
     """
     from bulletin.build import build
+    from bulletin.unsubscribe import current_secret
 
     started = time.perf_counter()
-    with _reported():
-        built = build(edition, out, layout=layout)
+    with reported():
+        recipient = as_recipient(as_, recipients, email_column)
+        secret = current_secret() if recipient else None
+        built = build(edition, out, layout=layout, recipient=recipient, secret=secret)
     elapsed = (time.perf_counter() - started) * 1000
     source, rendered = built.source, built.rendered
     typer.echo(
@@ -188,17 +121,17 @@ def build_command(
     for suffix, role in roles.items():
         if suffix in pages:
             path = pages[suffix]
-            typer.echo(f"  {_shown(path):<56} {_kb(path.stat().st_size):>7}  {role}")
+            typer.echo(f"  {shown(path):<56} {kb(path.stat().st_size):>7}  {role}")
     if rendered.assets:
         total = sum(len(asset.data) for asset in rendered.assets)
         typer.echo(
-            f"  {_shown(built.files[0].parent) + '/':<56} {_kb(total):>7}  "
-            f"{_count(len(rendered.assets), 'image')}"
+            f"  {shown(built.files[0].parent) + '/':<56} {kb(total):>7}  "
+            f"{count(len(rendered.assets), 'image')}"
         )
     edition_ = source.edition
     articles = sum(len(section.articles) for section in edition_.sections)
     typer.echo(
-        f"  {_count(len(edition_.sections), 'section')}, {_count(articles, 'article')}; email HTML "
+        f"  {count(len(edition_.sections), 'section')}, {count(articles, 'article')}; email HTML "
         f"{built.html_bytes / 1024:.0f} KB of Gmail's 102 KB"
         + (" (digest)" if source.digest else "")
     )
@@ -206,18 +139,18 @@ def build_command(
         typer.echo(f"warning: {warning}", err=True)
 
 
-class _Format(StrEnum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
 @app.command("check")
 def check_command(
-    edition: Edition,
+    edition: EditionPath,
     format_: Annotated[
-        _Format,
+        Format,
         typer.Option("--format", "-f", help="text for people, json for tools."),
-    ] = _Format.text,
+    ] = Format.text,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too.")
     ] = False,
@@ -236,9 +169,9 @@ def check_command(
     """
     from bulletin.check import check_file
 
-    with _reported():
+    with reported():
         report = check_file(edition, layout=layout)
-    if format_ is _Format.json:
+    if format_ is Format.json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
         for finding in report.findings:
@@ -251,7 +184,7 @@ def check_command(
         errors, warnings = len(report.errors), len(report.warnings)
         verdict = "ready to send" if report.passed(strict=strict) else "not ready"
         typer.echo(
-            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}{size}: {verdict}"
+            f"{count(errors, 'error')}, {count(warnings, 'warning')}{size}: {verdict}"
         )
     if not report.passed(strict=strict):
         raise typer.Exit(1)
@@ -259,7 +192,7 @@ def check_command(
 
 @app.command("preview")
 def preview_command(
-    edition: Edition,
+    edition: EditionPath,
     port: Annotated[
         int,
         typer.Option("--port", "-p", help="Port on 127.0.0.1 (0 picks a free one)."),
@@ -277,6 +210,9 @@ def preview_command(
             show_default=False,
         ),
     ] = None,
+    recipients: RecipientsPath = None,
+    as_: AsAddress = None,
+    email_column: EmailColumn = None,
 ) -> None:
     """Show the edition in your browser, rebuilt each time you save.
 
@@ -289,22 +225,29 @@ def preview_command(
       bulletin preview edition.md --port 8080 --no-open
 
       bulletin preview edition.md --screenshot shots
+
+      bulletin preview edition.md --recipients readers.csv --as ann@example.org
     """
     from bulletin import preview
+    from bulletin.unsubscribe import current_secret
 
-    with _reported():
+    with reported():
+        recipient = as_recipient(as_, recipients, email_column)
+        secret = current_secret() if recipient else None
         if screenshot is not None:
             for path in preview.screenshot(edition, screenshot, layout=layout):
                 typer.echo(f"  wrote {path}")
             return
-        server = preview.PreviewServer(edition, port=port, layout=layout)
+        server = preview.PreviewServer(
+            edition, port=port, layout=layout, recipient=recipient, secret=secret
+        )
         server.start()
     typer.echo(f"Previewing {edition} at {server.url} (Ctrl-C to stop)")
     if open_browser:
         import webbrowser
 
         webbrowser.open(server.url)
-    with _reported():
+    with reported():
         server.serve_forever()
 
 
@@ -324,28 +267,8 @@ def layouts_command() -> None:
     from bulletin.config import find_config, load_config
     from bulletin.layouts import available_layouts, load_layout
 
-    with _reported():
+    with reported():
         found = find_config(Path.cwd())
         paths = load_config(found).settings.layout_paths if found else ()
         for name in available_layouts(paths):
             typer.echo(f"{name:<10} {load_layout(name, paths).description}")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
-
-
-def _kb(size: int) -> str:
-    return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} B"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def main() -> None:
-    """Run the command line."""
-    app()

@@ -1,0 +1,19 @@
+"""The ``bulletin`` command: a thin layer over the library.
+
+Each command parses its options, calls one library function, and prints the
+result. The commands live in :mod:`bulletin.cli.editing` (new, build, check,
+preview, layouts) and :mod:`bulletin.cli.sending` (send, suppress).
+"""
+
+from __future__ import annotations
+
+import bulletin.cli.editing
+import bulletin.cli.sending  # noqa: F401 - imported to register their commands
+from bulletin.cli.base import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,107 @@
+"""An outbox folder: one ``.eml`` file per recipient, each written once.
+
+``bulletin send --outbox DIR`` writes each recipient's message here instead
+of sending it, to inspect, to hand to another mail system, or to drop into a
+mail server's pickup folder. Each file is named after the edition and the
+recipient, so running the same command again (after a crash, or with more
+rows added to the list) writes only the messages not already there, and
+never rewrites one: a file is written under a temporary name and linked into
+place only if that name is still free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bulletin.message import PersonalMessage
+from bulletin.recipients import Recipient
+
+__all__ = ["OutboxResult", "outbox_name", "write_new", "write_outbox"]
+
+_UNSAFE = re.compile(r"[^a-z0-9@._+-]")
+
+
+@dataclass(slots=True)
+class OutboxResult:
+    """What a run wrote into the outbox."""
+
+    written: list[Path] = field(default_factory=list)
+    """Files written by this run."""
+    existing: list[Path] = field(default_factory=list)
+    """Files already there from an earlier run, left as they were."""
+
+
+def outbox_name(slug: str, recipient: Recipient, *, test: bool = False) -> str:
+    """The file name of ``recipient``'s message: the edition, then the address.
+
+    Example:
+        >>> outbox_name("news-january-2025", Recipient("Ann@example.org"))
+        'news-january-2025--ann@example.org.eml'
+    """
+    key = recipient.key
+    safe = _UNSAFE.sub("_", key)[:150]
+    if safe != key:
+        # Two addresses must never share a file.
+        safe += "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    return f"{slug}--{'test--' if test else ''}{safe}.eml"
+
+
+def write_new(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless a file is there; return True if written.
+
+    The file appears whole or not at all, and an existing one is never replaced,
+    even by another run writing at the same moment.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with temporary.open("xb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        except OSError:
+            # A file system without hard links: check, then rename.
+            if path.exists():
+                return False
+            temporary.replace(path)
+        return True
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_outbox(
+    folder: Path,
+    slug: str,
+    recipients: Iterable[Recipient],
+    message_for: Callable[[Recipient], PersonalMessage],
+    *,
+    test: bool = False,
+) -> OutboxResult:
+    """Write each recipient's message into ``folder``, skipping those already there.
+
+    A message is built only when its file is missing. Test copies (``test``)
+    have names of their own and are always rewritten.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    result = OutboxResult()
+    for recipient in recipients:
+        path = folder / outbox_name(slug, recipient, test=test)
+        if test:
+            path.unlink(missing_ok=True)
+        elif path.exists():
+            result.existing.append(path)
+            continue
+        if write_new(path, message_for(recipient).data):
+            result.written.append(path)
+        else:
+            result.existing.append(path)
+    return result
