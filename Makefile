@@ -13,9 +13,15 @@ demo: $(VENV)/.installed
 		$(BIN)/bulletin build $$example -o out/$$name || exit 1; \
 		echo; \
 	done
+	@echo "\$$ bulletin send examples/dscp-2025-01/edition.md --recipients examples/dscp-2025-01/recipients.csv --outbox out/outbox"
+	@BULLETIN_UNSUBSCRIBE_SECRET=demo-secret-for-make-demo-only \
+		$(BIN)/bulletin send examples/dscp-2025-01/edition.md \
+		--recipients examples/dscp-2025-01/recipients.csv --outbox out/outbox
+	@echo
 	@echo "Open a .web.html file in out/ in a browser to see an edition with its pictures."
 	@echo "The .eml file opens in a mail client (Outlook, Thunderbird, Apple Mail) as readers"
 	@echo "will see it; the .html is the email itself, the .txt its plain-text version."
+	@echo "out/outbox/ holds each reader's own copy (.eml): their name, their unsubscribe link."
 	@echo "Try: $(BIN)/bulletin check examples/dscp-2025-01/edition.md"
 
 test: $(VENV)/.installed-test chromium lint typecheck pytest
@@ -33,6 +39,8 @@ pytest: $(VENV)/.installed-test chromium
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/send.py
+	$(BIN)/python benchmarks/recipients.py
 
 # Debian's Chromium, for the real-browser tests (Playwright never downloads one).
 chromium:

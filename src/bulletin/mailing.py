@@ -179,9 +179,9 @@ def prepare(
     needing_utf8 = sum(recipient.smtputf8 for recipient in to_send)
     if needing_utf8:
         warnings.append(
-            f"{needing_utf8} address{'es have' if needing_utf8 != 1 else ' has'} "
-            "non-ASCII letters before the @ and need a mail server that "
-            "supports SMTPUTF8"
+            f"{needing_utf8} {'address has' if needing_utf8 == 1 else 'addresses have'}"
+            " non-ASCII letters before the @, so the mail server must support "
+            "SMTPUTF8 to deliver to them"
         )
     template = MessageTemplate(
         rendered,

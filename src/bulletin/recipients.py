@@ -171,11 +171,14 @@ def check_address(address: str, fields: Mapping[str, str], row: int = 0) -> Reci
         checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
         raise ValueError(str(error)) from None
+    address = checked.normalized
+    ascii_address = checked.ascii_email
     return Recipient(
-        address=checked.normalized,
+        address=address,
         fields=fields,
         row=row,
-        ascii_address=checked.ascii_email,
+        # One string, not two equal ones, for the usual all-ASCII address.
+        ascii_address=address if ascii_address == address else ascii_address,
     )
 
 
@@ -204,8 +207,9 @@ def read_recipients(path: Path, *, email_column: str | None = None) -> Recipient
         rejected: list[Rejection] = []
         duplicates: list[Duplicate] = []
         seen: dict[str, int] = {}
+        shared: dict[str, str] = {}
         for row, cells in table.rows:
-            result = _recipient(row, cells, email_index, names)
+            result = _recipient(row, cells, email_index, names, shared)
             if isinstance(result, Rejection):
                 rejected.append(result)
                 continue
@@ -228,7 +232,11 @@ def read_recipients(path: Path, *, email_column: str | None = None) -> Recipient
 
 
 def _recipient(
-    row: int, cells: list[str], email_index: int, names: list[str]
+    row: int,
+    cells: list[str],
+    email_index: int,
+    names: list[str],
+    shared: dict[str, str],
 ) -> Recipient | Rejection:
     address = cells[email_index].strip() if email_index < len(cells) else ""
     if not address:
@@ -248,7 +256,9 @@ def _recipient(
             return Rejection(
                 row, address, f"the {name} cell contains a control character"
             )
-        values[name] = " ".join(cell.split())
+        value = " ".join(cell.split())
+        # Values that repeat (an organisation, a team) are kept once in memory.
+        values[name] = shared.setdefault(value, value) if len(value) < 64 else value
     try:
         return check_address(address, values, row)
     except ValueError as error:
