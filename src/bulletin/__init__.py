@@ -15,6 +15,11 @@ An editor's Markdown file is read with :func:`load`. The renderer (Jinja2,
 mjml-python, premailer, Pillow) and the loader (PyYAML, markdown-it-py) are
 imported on first use of :func:`render` and :func:`load`, so ``import bulletin``
 stays quick.
+
+To send, read a recipient list with :func:`read_recipients` and fill each
+recipient into a :class:`MessageTemplate` built once from the rendered
+edition; an organisation's website checks unsubscribe links with
+:func:`verify_unsubscribe_token`.
 """
 
 from __future__ import annotations
@@ -51,10 +56,14 @@ from bulletin.inline import Text
 from bulletin.layouts import Layout, available_layouts, load_layout
 from bulletin.model import Article, Edition, Section
 from bulletin.settings import Sender, Settings
+from bulletin.unsubscribe import unsubscribe_token, verify_unsubscribe_token
 
 if TYPE_CHECKING:
+    from bulletin.message import MessageTemplate, PersonalMessage
+    from bulletin.recipients import Recipient, RecipientList, read_recipients
     from bulletin.rendering import Asset, Rendered, render
     from bulletin.source import Source, load
+    from bulletin.suppression import Suppression, SuppressionList
 
 __all__ = [
     "Article",
@@ -75,10 +84,14 @@ __all__ = [
     "LayoutError",
     "ListItem",
     "Location",
+    "MessageTemplate",
     "Paragraph",
+    "PersonalMessage",
     "PreviewError",
     "Quote",
+    "Recipient",
     "RecipientError",
+    "RecipientList",
     "RenderError",
     "Rendered",
     "Section",
@@ -86,6 +99,8 @@ __all__ = [
     "Sender",
     "Settings",
     "Source",
+    "Suppression",
+    "SuppressionList",
     "Text",
     "__version__",
     "available_layouts",
@@ -93,7 +108,10 @@ __all__ = [
     "fill_text",
     "load",
     "load_layout",
+    "read_recipients",
     "render",
+    "unsubscribe_token",
+    "verify_unsubscribe_token",
 ]
 
 _LAZY = {
@@ -102,6 +120,13 @@ _LAZY = {
     "render": "bulletin.rendering",
     "Source": "bulletin.source",
     "load": "bulletin.source",
+    "MessageTemplate": "bulletin.message",
+    "PersonalMessage": "bulletin.message",
+    "Recipient": "bulletin.recipients",
+    "RecipientList": "bulletin.recipients",
+    "read_recipients": "bulletin.recipients",
+    "Suppression": "bulletin.suppression",
+    "SuppressionList": "bulletin.suppression",
 }
 
 

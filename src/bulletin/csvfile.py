@@ -80,9 +80,11 @@ def open_table(path: Path) -> Iterator[Table]:
         lines = _Lines(handle, path)
         try:
             first = next(lines, None)
+            while first is not None and not first.strip():
+                first = next(lines, None)  # blank lines above the header
         except UnicodeDecodeError as error:
             raise _decode_error(path, error) from None
-        if first is None or not first.strip():
+        if first is None:
             raise RecipientError(
                 f"{path}: the file is empty; the first row should name the columns, "
                 "e.g. email,first_name"

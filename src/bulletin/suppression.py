@@ -141,9 +141,10 @@ class SuppressionList:
         return removed
 
     def _reload(self) -> None:
-        if self.path.exists():
-            for entry in _read(self.path):
-                self._entries.setdefault(entry.key, entry)
+        """Start from the file as it is now: other runs may have changed it."""
+        self._entries = {}
+        for entry in _read(self.path) if self.path.exists() else ():
+            self._entries.setdefault(entry.key, entry)
 
     def _save(self) -> None:
         buffer = io.StringIO(newline="")
@@ -155,14 +156,30 @@ class SuppressionList:
                     entry.address,
                     entry.reason,
                     entry.date.isoformat() if entry.date else "",
-                    entry.note,
+                    _not_a_formula(entry.note),
                 )
             )
-        write_atomic(self.path, buffer.getvalue().encode("utf-8"))
+        # With a BOM, so that Excel opens accented addresses as they are.
+        write_atomic(self.path, buffer.getvalue().encode("utf-8-sig"))
+
+
+def _not_a_formula(text: str) -> str:
+    """A note (perhaps a mail server's reply) that a spreadsheet will not run."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _date(text: str) -> dt.date:
+    """ISO (2025-01-31), or as Excel re-saves it in the UK (31/01/2025)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
 
 
 def _read(path: Path) -> list[Suppression]:
-    entries = []
+    entries: list[Suppression] = []
+    if path.stat().st_size == 0:
+        return entries
     with open_table(path) as table:
         columns = {name.casefold(): index for index, name in enumerate(table.header)}
         if "email" not in columns:
@@ -183,11 +200,7 @@ def _read(path: Path) -> list[Suppression]:
                     + ", ".join(REASONS)
                 )
             try:
-                date = (
-                    dt.date.fromisoformat(values["date"])
-                    if values.get("date")
-                    else None
-                )
+                date = _date(values["date"]) if values.get("date") else None
             except ValueError:
                 raise RecipientError(
                     f"{path}: row {row}: date {values['date']!r} is not a date like "
@@ -215,7 +228,10 @@ def read_addresses(
         if headerless:
             addresses, problems = [], []
             for row, cells in ((1, list(table.header)), *table.rows):
-                value = next((cell.strip() for cell in cells if "@" in cell), "")
+                value = next(
+                    (cell.strip() for cell in cells if "@" in cell),
+                    ",".join(cells).strip(),
+                )
                 try:
                     addresses.append(check_address(value, {}).address)
                 except ValueError as error:

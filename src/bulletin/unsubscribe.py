@@ -55,7 +55,11 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Decode base64url without padding, refusing every spelling but the one made."""
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64(data) != text:
+        raise ValueError("not canonical base64url")
+    return data
 
 
 def _mac(secret: str | bytes, list_id: str, address: str) -> bytes:
@@ -139,7 +143,7 @@ def current_secret(environ: Mapping[str, str] | None = None) -> str | None:
         SendError: the variable is set but a secret in it is too short.
     """
     environ = os.environ if environ is None else environ
-    if not environ.get(SECRET_ENV, "").strip():
+    if not environ.get(SECRET_ENV, "").replace(",", " ").split():
         return None
     return secrets_from_env(environ)[0]
 
