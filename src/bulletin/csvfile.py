@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from bulletin.errors import RecipientError
 
@@ -32,7 +34,9 @@ MAX_FIELD_CHARS = 4_096
 """The most characters one cell may hold."""
 
 _CHUNK = 1 << 20
+_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _DELIMITERS = ",;\t"
+_ENCODING_NAMES = {"utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-16": "UTF-16"}
 _DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 
 
@@ -64,10 +68,14 @@ class Table:
 def open_table(path: Path) -> Iterator[Table]:
     """Open the CSV file at ``path`` for reading row by row.
 
+    A row the CSV reader cannot make sense of (text after a closing quote)
+    stops the file with its row number: guessing where its cells end could
+    send to the wrong address.
+
     Raises:
         RecipientError: the file cannot be read, is not a CSV file (an
-            ``.xlsx``, NUL bytes), is empty, or a row breaks a safety limit
-            (raised while iterating ``rows``).
+            ``.xlsx``, NUL bytes), has no header row, or a row breaks a safety
+            limit (raised while iterating ``rows``).
     """
     encoding = _detect_encoding(path)
     try:
@@ -77,27 +85,32 @@ def open_table(path: Path) -> Iterator[Table]:
             f"{path}: cannot read the file: {error.strerror or error}"
         ) from None
     with handle:
-        lines = _Lines(handle, path)
+        lines = _Lines(handle)
+        skipped = 0
         try:
             first = next(lines, None)
             while first is not None and not first.strip():
-                first = next(lines, None)  # blank lines above the header
+                skipped += 1  # blank rows above the header still count as rows
+                lines.start_row()
+                first = next(lines, None)
         except UnicodeDecodeError as error:
             raise _decode_error(path, error) from None
+        except _TooLong:
+            raise _too_long(path, skipped + 1) from None
         if first is None:
             raise RecipientError(
                 f"{path}: the file is empty; the first row should name the columns, "
                 "e.g. email,first_name"
             )
-        delimiter = (
-            max(_DELIMITERS, key=first.count)
-            if any(mark in first for mark in _DELIMITERS)
-            else ","
-        )
+        delimiter = _delimiter(first)
         reader = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
-        numbered = _rows(reader, lines, path)
+        numbered = _rows(reader, lines, path, skipped)
         header = next(numbered, None)
-        assert header is not None  # the first line is not blank
+        if header is None:
+            raise RecipientError(
+                f"{path}: no column names: the first row should name the columns, "
+                "e.g. email,first_name"
+            )
         yield Table(
             path=path,
             header=tuple(cell.strip() for cell in header[1]),
@@ -107,15 +120,22 @@ def open_table(path: Path) -> Iterator[Table]:
         )
 
 
+def _delimiter(header: str) -> str:
+    """The delimiter the header row uses most often outside quotes (a comma if none)."""
+    outside = "".join(header.split('"')[::2])
+    counts = {mark: outside.count(mark) for mark in _DELIMITERS}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
 def _chain(first: str, lines: _Lines) -> Iterator[str]:
     yield first
     yield from lines
 
 
 def _rows(
-    reader: Iterator[list[str]], lines: _Lines, path: Path
+    reader: Iterator[list[str]], lines: _Lines, path: Path, number: int
 ) -> Iterator[tuple[int, list[str]]]:
-    number = 0
     while True:
         lines.start_row()
         try:
@@ -124,6 +144,8 @@ def _rows(
             return
         except UnicodeDecodeError as error:
             raise _decode_error(path, error) from None
+        except _TooLong:
+            raise _too_long(path, number + 1) from None
         except csv.Error as error:
             raise RecipientError(
                 f"{path}: row {number + 1}: cannot read the row ({error}); check the "
@@ -147,14 +169,25 @@ def _rows(
         yield number, cells
 
 
+class _TooLong(Exception):  # noqa: N818 - internal signal, turned into a RecipientError
+    """A row ran past MAX_ROW_CHARS."""
+
+
+def _too_long(path: Path, row: int) -> RecipientError:
+    return RecipientError(
+        f"{path}: row {row}: the row runs past {MAX_ROW_CHARS:,} characters; is a "
+        'quote (") left open? A cell that holds a quote must be quoted and its '
+        'quotes doubled: "say ""hello"""'
+    )
+
+
 class _Lines:
-    """The file's lines, counting characters so that no row grows without limit."""
+    """The file's lines, each read with a limit, so that no row grows without bound."""
 
-    __slots__ = ("_handle", "_path", "_used")
+    __slots__ = ("_handle", "_used")
 
-    def __init__(self, handle: Iterator[str], path: Path) -> None:
+    def __init__(self, handle: TextIO) -> None:
         self._handle = handle
-        self._path = path
         self._used = 0
 
     def start_row(self) -> None:
@@ -164,14 +197,12 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        line = next(self._handle)
+        line = self._handle.readline(MAX_ROW_CHARS + 1 - self._used)
+        if not line:
+            raise StopIteration
         self._used += len(line)
         if self._used > MAX_ROW_CHARS:
-            raise RecipientError(
-                f"{self._path}: a row runs past {MAX_ROW_CHARS:,} characters; is a "
-                'quote (") left open? Each cell that holds a quote must be quoted '
-                'and its quotes doubled: "say ""hello"""'
-            )
+            raise _TooLong
         return line
 
 
@@ -197,7 +228,10 @@ def _detect_encoding(path: Path) -> str:
             decoder = codecs.getincrementaldecoder("utf-8")()
             utf8 = True
             offset = 0
+            undefined: int | None = None  # the first byte Windows-1252 lacks
             while chunk := handle.read(_CHUNK):
+                if undefined is None and (found := _NOT_CP1252.search(chunk)):
+                    undefined = offset + found.start()
                 nul = chunk.find(b"\0")
                 if nul >= 0:
                     handle.seek(0)
@@ -217,6 +251,15 @@ def _detect_encoding(path: Path) -> str:
                     decoder.decode(b"", final=True)
                 except UnicodeDecodeError:
                     utf8 = False
+            if not utf8 and undefined is not None:
+                handle.seek(0)
+                line = handle.read(undefined).count(b"\n") + 1
+                byte = handle.read(1)
+                raise RecipientError(
+                    f"{path}:{line}: byte 0x{byte.hex()} is neither UTF-8 nor "
+                    "Windows-1252 text; save the file from the spreadsheet as "
+                    "'CSV UTF-8'"
+                )
     except OSError as error:
         raise RecipientError(
             f"{path}: cannot read the file: {error.strerror or error}"
@@ -227,5 +270,6 @@ def _detect_encoding(path: Path) -> str:
 def _decode_error(path: Path, error: UnicodeDecodeError) -> RecipientError:
     return RecipientError(
         f"{path}: byte {error.object[error.start : error.start + 1]!r} is not text in "
-        f"{error.encoding}; save the file from the spreadsheet as 'CSV UTF-8'"
+        f"{_ENCODING_NAMES.get(error.encoding, error.encoding)}; save the file from "
+        "the spreadsheet as 'CSV UTF-8'"
     )

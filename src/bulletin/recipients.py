@@ -13,6 +13,7 @@ the row is set aside with its number and the reason.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from bulletin.fields import FIELD_NAME
 
 __all__ = [
     "EMAIL_HEADERS",
+    "RESERVED_FIELDS",
     "Duplicate",
     "Recipient",
     "RecipientList",
@@ -41,6 +43,9 @@ EMAIL_HEADERS = frozenset(
 )
 """Column headers taken for the email column, compared without case, spaces or
 punctuation (so ``E-mail Address`` is ``emailaddress``)."""
+
+RESERVED_FIELDS = frozenset({"email", "unsubscribe_url"})
+"""Fields bulletin fills for every recipient: their address and unsubscribe link."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -131,8 +136,11 @@ class RecipientList:
     """How the file was read when that needs saying (encoding, ignored columns)."""
 
     def find(self, address: str) -> Recipient | None:
-        """The recipient with ``address`` (in any case), or None."""
-        key = address_key(address.strip())
+        """The recipient with ``address`` (in any case or form), or None."""
+        try:
+            key = check_address(address.strip(), {}).key
+        except ValueError:
+            key = address_key(unicodedata.normalize("NFC", address.strip()))
         return next((each for each in self.recipients if each.key == key), None)
 
     def __len__(self) -> int:
@@ -154,11 +162,14 @@ def address_key(address: str) -> str:
 def field_name(header: str) -> str:
     """The merge field name for a column header: ``First Name`` → ``first_name``.
 
+    Accents are dropped (``Prénom`` → ``prenom``), since field names are ASCII.
+
     Example:
-        >>> field_name("First Name"), field_name(" Organisation (team) ")
-        ('first_name', 'organisation_team')
+        >>> field_name("First Name"), field_name(" Organisation (team) "), field_name("Prénom")
+        ('first_name', 'organisation_team', 'prenom')
     """
-    return _NOT_WORD.sub("_", header.strip().lower()).strip("_")
+    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
+    return _NOT_WORD.sub("_", plain.strip().lower()).strip("_")
 
 
 def check_address(address: str, fields: Mapping[str, str], row: int = 0) -> Recipient:
@@ -242,11 +253,12 @@ def _recipient(
     if not address:
         return Rejection(row, "", "no email address")
     if len(cells) > len(names) and any(cell.strip() for cell in cells[len(names) :]):
+        columns = f"{len(names)} column{'s' if len(names) != 1 else ''}"
         return Rejection(
             row,
             address,
-            f"{len(cells)} cells but the header names {len(names)} columns; is there "
-            "a comma that should be inside quotes?",
+            f"{len(cells)} cells but the header names {columns}; is there a comma "
+            "that should be inside quotes?",
         )
     values: dict[str, str] = {}
     for name, cell in zip(names, cells, strict=False):
@@ -310,11 +322,18 @@ def _field_names(table: Table, email_index: int) -> tuple[list[str], list[str]]:
         if index == email_index or not header:
             names.append("")
             continue
-        if not FIELD_NAME.fullmatch(name):
-            warnings.append(
-                f"{table.path}: column {header!r} is not used: a merge field name "
-                "starts with a letter and holds letters, digits and underscores"
-            )
+        problem = (
+            "a merge field name is at most 64 characters"
+            if len(name) > 64
+            else f"bulletin fills {{{{ {name} }}}} itself"
+            if name in RESERVED_FIELDS
+            else None
+            if FIELD_NAME.fullmatch(name)
+            else "a merge field name starts with a letter and holds letters, "
+            "digits and underscores"
+        )
+        if problem:
+            warnings.append(f"{table.path}: column {header!r} is not used: {problem}")
             names.append("")
             continue
         if name in seen:
