@@ -12,6 +12,7 @@ from bulletin.model import Edition
 from bulletin.settings import Sender, Settings
 
 SITE = "https://www.derbyshirescb.org.uk"
+LIST_ID = "newsletter.derbyshirescb.org.uk"
 TRAINING = f"{SITE}/training/"
 PROCEDURES = f"{SITE}/procedures/"
 SCHOOLSNET = "https://schoolsnet.derbyshire.gov.uk/keeping-children-safe/online-safety/"
@@ -33,6 +34,7 @@ settings = Settings(
     sender=Sender("Derbyshire Safeguarding Children Board", "dscb@derbyshire.gov.uk"),
     view_online_url=SITE + "/newsletters/{slug}.html",
     unsubscribe_url=SITE + "/unsubscribe?token={token}",
+    list_id=LIST_ID,
     subscribe_url=f"{SITE}/newsletter/",
     date_format="{month} {year}",
 )

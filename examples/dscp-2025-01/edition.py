@@ -21,6 +21,7 @@ from bulletin.model import Article, Edition, Section
 from bulletin.settings import Sender, Settings
 
 SITE = "https://www.durham-scp.org.uk"
+LIST_ID = "newsletter.durham-scp.org.uk"
 ME_LEARNING = f"{SITE}/training/me-learning/"
 TRAINING = f"{SITE}/training/"
 DSCP_EMAIL = "[DSCPSecure@durham.gov.uk](mailto:DSCPSecure@durham.gov.uk)"
@@ -55,6 +56,7 @@ settings = Settings(
     ),
     view_online_url=SITE + "/newsletters/{slug}.html",
     unsubscribe_url=SITE + "/unsubscribe?token={token}",
+    list_id=LIST_ID,
     subscribe_url=f"{SITE}/newsletter-subscription/",
     date_format="{month} {year}",
 )

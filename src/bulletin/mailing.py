@@ -27,6 +27,7 @@ from bulletin.suppression import SuppressionList
 from bulletin.unsubscribe import secrets_from_env
 
 __all__ = [
+    "NO_LIST",
     "TEST_SALT",
     "Mailing",
     "find_recipient",
@@ -34,6 +35,9 @@ __all__ = [
     "secret_for",
     "suppressions_path",
 ]
+
+NO_LIST = Path("(none)")
+"""The path of an empty recipient list made for test copies alone."""
 
 TEST_SALT = "test"
 """Mixed into test copies' Message-IDs, so a later real send is not taken for a repeat."""
@@ -86,11 +90,12 @@ class Mailing:
             secret=self.template.secret,
             salt=TEST_SALT,
         )
-        copies = []
+        copies: dict[str, PersonalMessage] = {}
         for address in addresses:
-            listed = self.recipients.find(address)
-            copies.append(template.personal(listed or Recipient.of(address)))
-        return copies
+            listed = self.recipients.find(address) or Recipient.of(address)
+            if listed.key not in copies:
+                copies[listed.key] = template.personal(listed)
+        return list(copies.values())
 
 
 def suppressions_path(source: Source) -> Path:
@@ -167,6 +172,11 @@ def prepare(
     except SendError as error:
         secret = None
         problems.append(str(error))
+    if suppressions is not None and not suppressions.is_file():
+        raise RecipientError(
+            f"{suppressions}: no such suppression list; check the name, or leave "
+            "out --suppressions to use suppressed.csv beside bulletin.toml"
+        )
     path = suppressions or suppressions_path(source)
     suppression_list = SuppressionList.load(path)
     to_send: list[Recipient] = []
@@ -175,7 +185,8 @@ def prepare(
         (suppressed if suppression_list.has_key(recipient.key) else to_send).append(
             recipient
         )
-    warnings.extend(_field_warnings(rendered, recipients, to_send))
+    if recipients.path != NO_LIST:
+        warnings.extend(_field_warnings(rendered, recipients, to_send))
     needing_utf8 = sum(recipient.smtputf8 for recipient in to_send)
     if needing_utf8:
         warnings.append(
@@ -243,7 +254,8 @@ def find_recipient(recipients: RecipientList, address: str) -> Recipient:
     for rejection in recipients.rejected:
         if rejection.value.casefold() == key:
             raise RecipientError(
-                f"{address} is on {recipients.path} {rejection}, so it gets nothing"
+                f"{recipients.path}: row {rejection.row}: {address} gets nothing, "
+                f"because the row was set aside: {rejection.reason}"
             )
     raise RecipientError(
         f"{address} is not on {recipients.path} ({len(recipients)} recipients)"

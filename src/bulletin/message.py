@@ -16,6 +16,7 @@ The same edition, date and recipient always give the same bytes.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import datetime as dt
 import hashlib
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -65,6 +66,10 @@ EMAIL = "email"
 _TEXT = b"bulletin-text-part-placeholder"
 _HTML = b"bulletin-html-part-placeholder"
 _QP_LINE = 76
+_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+"""A word that may stand in a display name as it is (RFC 5322 atext)."""
+_ENCODED_WORD_BYTES = 45
+"""UTF-8 bytes per encoded word: base64 of 45 bytes keeps it within 75 characters."""
 _PRINTABLE = "".join(chr(code) for code in range(0x20, 0x7F)) + "\r\n"
 
 
@@ -168,18 +173,21 @@ class MessageTemplate:
         self._slug = rendered.slug[:40] or "edition"
         self._text = _Body(rendered.text, str)
         self._html = _Body(rendered.html, html.escape)
-        skeleton = _skeleton(rendered, settings, date, self._digest, self.list_id)
-        head, rest = skeleton.split(b"\r\n\r\n", 1)
-        # Personal headers go in the usual order: after From, and after Date.
-        fields = re.split(rb"\r\n(?=[^ \t])", head)
-        named = [field.split(b":", 1)[0].lower() for field in fields]
-        cut_to = named.index(b"from") + 1 if b"from" in named else 0
-        cut_id = named.index(b"date") + 1
-        self._heads = (
-            b"".join(field + b"\r\n" for field in fields[:cut_to]),
-            b"".join(field + b"\r\n" for field in fields[cut_to:cut_id]),
-            b"\r\n".join(fields[cut_id:]),
+        sender = settings.sender
+        self._from = (
+            _address_header("From", sender.name, sender.address) if sender else b""
         )
+        self._subject = _subject(rendered.subject)
+        self._list_id = (
+            _address_header("List-Id", settings.publisher, self.list_id)
+            if self.list_id
+            else b""
+        )
+        skeleton = _skeleton(rendered, settings, date, self._digest)
+        head, rest = skeleton.split(b"\r\n\r\n", 1)
+        date_line, others = head.split(b"\r\n", 1)
+        assert date_line.startswith(b"Date: ")
+        self._heads = (date_line + b"\r\n", others)
         before_text, rest = rest.split(_TEXT, 1)
         between, after_html = rest.split(_HTML, 1)
         self._pieces = (b"\r\n\r\n" + before_text, between, after_html)
@@ -211,19 +219,23 @@ class MessageTemplate:
                     f"To header {recipient.address!r} contains a line break or "
                     "control character"
                 )
-            to = b"To: " + recipient.address.encode("utf-8") + b"\r\n"
+            # The ASCII (IDNA) form whenever there is one: only SMTPUTF8 mail may
+            # carry UTF-8 in its headers.
+            to = b"To: " + recipient.envelope.encode("utf-8") + b"\r\n"
         message_id = self.message_id(recipient)
         unsubscribe = self._list_unsubscribe(values.get(UNSUBSCRIBE_URL))
         data = b"".join(
             (
-                self._heads[0],
+                self._from,
                 to,
-                self._heads[1],
+                self._subject,
+                self._heads[0],
                 b"Message-ID: ",
                 message_id.encode("ascii"),
                 b"\r\n",
+                self._list_id,
                 b"List-Unsubscribe: " + unsubscribe + b"\r\n" if unsubscribe else b"",
-                self._heads[2],
+                self._heads[1],
                 self._pieces[0],
                 self._text.fill(values),
                 self._pieces[1],
@@ -274,29 +286,119 @@ class _Body:
 
 
 def _qp(text: str) -> bytes:
-    """``text`` as quoted-printable with CRLF line breaks, its last line short
-    enough that a soft line break can follow it."""
+    """``text`` as quoted-printable with CRLF line breaks, every line within 76
+    octets and the last within 75, so that a soft line break can follow it."""
     if not text:
         return b""
-    encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
-    start = encoded.rfind(b"\n") + 1
-    if len(encoded) - start >= _QP_LINE:
-        cut = len(encoded) - 3
+    encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True)
+    lines = encoded.split(b"\n")
+    if max(map(len, lines)) >= _QP_LINE - 1:
+        # b2a_qp lets a line ending in an encoded space (=20) reach 78 octets.
+        last = len(lines) - 1
+        lines = [
+            _fit(line, _QP_LINE - 1 if index == last else _QP_LINE)
+            for index, line in enumerate(lines)
+        ]
+    return b"\r\n".join(lines)
+
+
+def _fit(line: bytes, limit: int) -> bytes:
+    """Break ``line`` with soft line breaks into pieces of at most ``limit`` octets."""
+    pieces = []
+    while len(line) > limit:
+        cut = limit - 1  # room for the "="
         # Never split an escape such as =C3.
-        while encoded[cut - 1 : cut] == b"=" or encoded[cut - 2 : cut - 1] == b"=":
+        while line[cut - 1 : cut] == b"=" or line[cut - 2 : cut - 1] == b"=":
             cut -= 1
-        encoded = encoded[:cut] + b"=\r\n" + encoded[cut:]
-    return encoded
+        pieces.append(line[:cut] + b"=")
+        line = line[cut:]
+    pieces.append(line)
+    return b"\r\n".join(pieces)
+
+
+def _subject(subject: str) -> bytes:
+    """The Subject header, written so that any subject comes back exactly.
+
+    Plain ASCII is folded at its spaces. Anything else (non-ASCII, spaces at
+    the ends or doubled, text that looks like ``=?utf-8?...``) is sent as
+    base64 encoded words of whole characters (RFC 2047), whose joins a reader
+    ignores.
+
+    Raises:
+        ContentError: the subject holds a line break or control character.
+    """
+    _check_header("Subject", subject)
+    words = subject.split(" ")
+    plain = (
+        subject.isascii()
+        and "=?" not in subject
+        and all(words)
+        and max(map(len, words)) < 900
+    )
+    tokens = words if plain else _encoded_words(subject)
+    return _folded("Subject", tokens)
+
+
+def _address_header(name: str, display: str, address: str) -> bytes:
+    """A ``Name <address>`` header whose name can never be read as an address.
+
+    Words of plain letters stay as they are; runs of words with other
+    characters (accents, commas, angle brackets, quotes) become encoded words.
+    """
+    _check_header(name, display)
+    _check_header(name, address)
+    tokens: list[str] = []
+    run: list[str] = []
+    for word in display.split():
+        if _ATOM.fullmatch(word) and "=?" not in word:
+            if run:
+                tokens.extend(_encoded_words(" ".join(run)))
+                run = []
+            tokens.append(word)
+        else:
+            run.append(word)
+    if run:
+        tokens.extend(_encoded_words(" ".join(run)))
+    tokens.append(f"<{address}>")
+    return _folded(name, tokens)
+
+
+def _check_header(name: str, value: str) -> None:
+    if not is_header_safe(value):
+        raise ContentError(
+            f"{name} header {value!r} contains a line break or control character"
+        )
+
+
+def _encoded_words(text: str) -> list[str]:
+    """``text`` as base64 encoded words of whole characters, each within 75 characters."""
+    chunks, chunk = [], b""
+    for character in text:
+        data = character.encode("utf-8")
+        if len(chunk) + len(data) > _ENCODED_WORD_BYTES:
+            chunks.append(chunk)
+            chunk = b""
+        chunk += data
+    chunks.append(chunk)
+    return [f"=?utf-8?b?{base64.b64encode(piece).decode()}?=" for piece in chunks]
+
+
+def _folded(name: str, tokens: list[str]) -> bytes:
+    """``Name: token token...``, folded between tokens to keep lines near 78."""
+    lines, line = [], f"{name}:"
+    for token in tokens:
+        if len(line) + 1 + len(token) > 78 and line != f"{name}:":
+            lines.append(line)
+            line = ""
+        line += " " + token
+    lines.append(line)
+    return "\r\n".join(lines).encode("ascii") + b"\r\n"
 
 
 def _skeleton(
-    rendered: Rendered,
-    settings: Settings,
-    date: dt.date | dt.datetime,
-    digest: str,
-    list_id: str | None,
+    rendered: Rendered, settings: Settings, date: dt.date | dt.datetime, digest: str
 ) -> bytes:
-    """The message with placeholders for the two bodies and no personal headers."""
+    """The message from Date on, with placeholders for the two bodies."""
     when = (
         date
         if isinstance(date, dt.datetime)
@@ -309,14 +411,8 @@ def _skeleton(
     for part in (body, *body.iter_parts()):
         del part["MIME-Version"]  # only the message itself carries it
     message = EmailMessage(policy=SMTP)
-    sender = settings.sender
-    headers = {
-        "From": formataddr((sender.name, sender.address)) if sender else None,
-        "Subject": rendered.subject,
+    headers: dict[str, str | None] = {
         "Date": format_datetime(when),
-        "List-Id": (
-            f"{formataddr((settings.publisher, list_id))}" if list_id else None
-        ),
         "List-Unsubscribe-Post": (
             "List-Unsubscribe=One-Click" if settings.one_click_unsubscribe else None
         ),
@@ -325,10 +421,6 @@ def _skeleton(
     for name, value in headers.items():
         if value is None:
             continue
-        if not is_header_safe(value):
-            raise ContentError(
-                f"{name} header {value!r} contains a line break or control character"
-            )
         message[name] = value
     if rendered.images_embedded and rendered.assets:
         message["Content-Type"] = "multipart/related"

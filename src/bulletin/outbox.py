@@ -18,13 +18,16 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bulletin.message import PersonalMessage
-from bulletin.recipients import Recipient
+if TYPE_CHECKING:
+    from bulletin.message import PersonalMessage
+    from bulletin.recipients import Recipient
 
-__all__ = ["OutboxResult", "outbox_name", "write_new", "write_outbox"]
+__all__ = ["TEST_FOLDER", "OutboxResult", "outbox_name", "write_new", "write_outbox"]
 
 _UNSAFE = re.compile(r"[^a-z0-9@._+-]")
+_MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>\r\n]*>)", re.MULTILINE | re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -35,12 +38,20 @@ class OutboxResult:
     """Files written by this run."""
     existing: list[Path] = field(default_factory=list)
     """Files already there from an earlier run, left as they were."""
+    stale: list[Path] = field(default_factory=list)
+    """Those of ``existing`` made from an earlier version of the edition (their
+    Message-ID differs), also left as they were."""
 
 
-def outbox_name(slug: str, recipient: Recipient, *, test: bool = False) -> str:
+TEST_FOLDER = "test-copies"
+"""The outbox's sub-folder for test copies, so one can never take a real one's place."""
+
+
+def outbox_name(slug: str, recipient: Recipient) -> str:
     """The file name of ``recipient``'s message: the edition, then the address.
 
     Example:
+        >>> from bulletin.recipients import Recipient
         >>> outbox_name("news-january-2025", Recipient("Ann@example.org"))
         'news-january-2025--ann@example.org.eml'
     """
@@ -49,7 +60,7 @@ def outbox_name(slug: str, recipient: Recipient, *, test: bool = False) -> str:
     if safe != key:
         # Two addresses must never share a file.
         safe += "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-    return f"{slug}--{'test--' if test else ''}{safe}.eml"
+    return f"{slug}--{safe}.eml"
 
 
 def write_new(path: Path, data: bytes) -> bool:
@@ -83,25 +94,40 @@ def write_outbox(
     slug: str,
     recipients: Iterable[Recipient],
     message_for: Callable[[Recipient], PersonalMessage],
+    message_id_for: Callable[[Recipient], str],
     *,
     test: bool = False,
 ) -> OutboxResult:
     """Write each recipient's message into ``folder``, skipping those already there.
 
-    A message is built only when its file is missing. Test copies (``test``)
-    have names of their own and are always rewritten.
+    A message is built only when its file is missing. A file already there
+    whose Message-ID is not the one this edition gives is reported in
+    ``stale``. Test copies (``test``) go into :data:`TEST_FOLDER` and are
+    always rewritten.
     """
+    if test:
+        folder = folder / TEST_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     result = OutboxResult()
     for recipient in recipients:
-        path = folder / outbox_name(slug, recipient, test=test)
+        path = folder / outbox_name(slug, recipient)
         if test:
             path.unlink(missing_ok=True)
         elif path.exists():
             result.existing.append(path)
+            if _message_id(path) != message_id_for(recipient):
+                result.stale.append(path)
             continue
         if write_new(path, message_for(recipient).data):
             result.written.append(path)
         else:
             result.existing.append(path)
     return result
+
+
+def _message_id(path: Path) -> str | None:
+    """The Message-ID of the message in ``path``, from its first few lines."""
+    with path.open("rb") as file:
+        head = file.read(4096)
+    match = _MESSAGE_ID.search(head)
+    return match.group(1).decode("ascii") if match else None

@@ -53,6 +53,18 @@ class Sender:
                 f"sender address {self.address!r} is not an email address; "
                 "write e.g. news@example.org"
             ).within("settings")
+        if "=?" in self.name:
+            raise ContentError(
+                f"sender name {self.name!r} holds '=?', which mail programs read as "
+                "encoded text; write the name as it should appear"
+            ).within("settings")
+        # Spaces at the ends or doubled do not survive in a From header.
+        object.__setattr__(self, "name", " ".join(self.name.split()))
+        if not self.name:
+            raise ContentError(
+                "sender name is empty; write the organisation's name, e.g. "
+                '"Example Partnership"'
+            ).within("settings")
 
     @property
     def domain(self) -> str:

@@ -65,8 +65,14 @@ class Suppression:
 
 
 def _key(address: str) -> str:
-    # Kept even when not a valid address: suppressed exactly as written.
-    return address_key(unicodedata.normalize("NFC", address.strip()))
+    """The key a recipient with this address has: the same in any case or form
+    (``ann@xn--exmple-cua.org`` is ``ann@exämple.org``)."""
+    address = address.strip()
+    try:
+        return check_address(address, {}).key
+    except ValueError:
+        # Kept even when not a valid address: suppressed exactly as written.
+        return address_key(unicodedata.normalize("NFC", address))
 
 
 class SuppressionList:

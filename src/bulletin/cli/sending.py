@@ -99,7 +99,7 @@ def send_command(
 
       bulletin send edition.md --test-to me@example.org --outbox outbox
     """
-    from bulletin.mailing import prepare
+    from bulletin.mailing import NO_LIST, prepare
     from bulletin.outbox import write_outbox
     from bulletin.recipients import RecipientList, read_recipients
 
@@ -110,6 +110,10 @@ def send_command(
                 "no recipients: give --recipients readers.csv (or --test-to "
                 "you@example.org for a test copy)"
             )
+        if outbox is not None and outbox.exists() and not outbox.is_dir():
+            raise SendError(
+                f"--outbox {outbox} is a file; give a folder (it is made if missing)"
+            )
         if outbox is None and not dry_run:
             raise SendError(
                 "sending by SMTP is not available yet; write the messages with "
@@ -118,7 +122,7 @@ def send_command(
         listed = (
             read_recipients(recipients, email_column=email_column)
             if recipients is not None
-            else RecipientList(Path("(none)"), ())
+            else RecipientList(NO_LIST, ())
         )
         mailing = prepare(edition, listed, suppressions=suppressions)
     for warning in mailing.warnings:
@@ -136,31 +140,36 @@ def send_command(
         raise typer.Exit(1)
     if dry_run:
         _dry_run_summary(mailing, tests)
-    elif not mailing.ready:
+        raise typer.Exit(1 if listed.rejected or not mailing.ready else 0)
+    if not mailing.ready:
         typer.echo("nothing was written", err=True)
         raise typer.Exit(1)
-    else:
-        assert outbox is not None
-        with reported():
-            if tests:
-                copies = mailing.test_messages(tests)
-                by_key = {copy.recipient.key: copy for copy in copies if copy.recipient}
-                result = write_outbox(
-                    outbox,
-                    mailing.rendered.slug,
-                    [copy.recipient for copy in copies if copy.recipient],
-                    lambda recipient: by_key[recipient.key],
-                    test=True,
-                )
-            else:
-                result = write_outbox(
-                    outbox,
-                    mailing.rendered.slug,
-                    mailing.to_send,
-                    mailing.template.personal,
-                )
-        _outbox_summary(mailing, result, outbox, test=bool(tests))
-    if listed.rejected or not mailing.ready:
+    assert outbox is not None
+    with reported():
+        if tests:
+            copies = {
+                copy.recipient.key: copy
+                for copy in mailing.test_messages(tests)
+                if copy.recipient
+            }
+            result = write_outbox(
+                outbox,
+                mailing.rendered.slug,
+                [copy.recipient for copy in copies.values() if copy.recipient],
+                lambda recipient: copies[recipient.key],
+                lambda recipient: copies[recipient.key].message_id,
+                test=True,
+            )
+        else:
+            result = write_outbox(
+                outbox,
+                mailing.rendered.slug,
+                mailing.to_send,
+                mailing.template.personal,
+                mailing.template.message_id,
+            )
+    _outbox_summary(mailing, result, outbox, test=bool(tests))
+    if listed.rejected or result.stale:
         raise typer.Exit(1)
 
 
@@ -227,7 +236,11 @@ def _dry_run_summary(mailing: Mailing, tests: list[str]) -> None:
 def _outbox_summary(
     mailing: Mailing, result: OutboxResult, outbox: Path, *, test: bool
 ) -> None:
-    label = "test copies written" if test else "written"
+    label = (
+        ("test copy written" if len(result.written) == 1 else "test copies written")
+        if test
+        else "written"
+    )
     _table(
         [
             (label, len(result.written)),
@@ -235,7 +248,18 @@ def _outbox_summary(
             *_counts(mailing),
         ]
     )
-    typer.echo(f"Messages are in {shown(outbox)}/")
+    if result.stale:
+        typer.echo(
+            f"error: {count(len(result.stale), 'message')} in {shown(outbox)}/ "
+            "came from an earlier version of this edition and were left as they "
+            "were; empty the folder (or use a new one) and run this again to write "
+            "the new version",
+            err=True,
+        )
+    from bulletin.outbox import TEST_FOLDER
+
+    folder = outbox / TEST_FOLDER if test else outbox
+    typer.echo(f"Messages are in {shown(folder)}/")
 
 
 def _table(rows: list[tuple[str, int]]) -> None:
@@ -350,7 +374,9 @@ def suppress_remove(
     with reported():
         path = _suppression_file(file)
         removed = SuppressionList.load(path).remove(addresses)
-    _said(removed, len(addresses), path, "removed from")
+    typer.echo(
+        f"{count(len(removed), 'address', 'addresses')} removed from {shown(path)}"
+    )
     if len(removed) < len(addresses):
         listed = {entry.key for entry in removed}
         missing = [a for a in addresses if a.strip().casefold() not in listed]
@@ -462,9 +488,5 @@ def _said(changed: list[Suppression], asked: int, path: Path, verb: str) -> None
     already = asked - len(changed)
     typer.echo(
         f"{count(len(changed), 'address', 'addresses')} {verb} {shown(path)}"
-        + (
-            f" ({already} already {'there' if verb == 'added to' else 'gone'})"
-            if already
-            else ""
-        )
+        + (f" ({already} already there)" if already else "")
     )
