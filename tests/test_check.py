@@ -194,6 +194,33 @@ def test_no_unsubscribe_without_a_bulletin_toml(tmp_path: Path) -> None:
     assert str(finding.location) == "settings"
 
 
+@pytest.mark.parametrize(
+    "url", ["mailto:unsubscribe@example.org", "http://www.example.org/u?t={token}"]
+)
+def test_an_unsubscribe_url_without_one_click_is_a_warning_at_its_line(
+    tmp_path: Path, url: str
+) -> None:
+    path = write(tmp_path, CLEAN, config=f'schema = 1\nunsubscribe_url = "{url}"\n')
+
+    [finding] = only(check_file(path), "no-one-click")
+
+    assert finding.level == "warning"
+    assert str(finding.location) == f"{tmp_path / 'bulletin.toml'}:2:1"
+    assert "Gmail and Yahoo" in finding.message
+    assert "One-Click" in finding.message
+
+
+def test_an_unsubscribe_url_without_a_token_is_a_warning(tmp_path: Path) -> None:
+    config = 'schema = 1\nunsubscribe_url = "https://www.example.org/unsubscribe"\n'
+    path = write(tmp_path, CLEAN, config=config)
+
+    report = check_file(path)
+
+    [finding] = only(report, "unsubscribe-no-token")
+    assert "cannot tell who is unsubscribing" in finding.message
+    assert [item.code for item in report.findings] == ["unsubscribe-no-token"]
+
+
 def test_contrast_of_a_pale_brand_colour_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, CLEAN, config=CONFIG + '[colours]\nbrand = "#dddddd"\n')
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -672,4 +673,85 @@ def test_a_missing_logo_file_is_reported_at_its_table(tmp_path: Path) -> None:
     assert caught.value.message == (
         f"logo file images/logo.png not found (looked in {tmp_path}); the path is "
         "relative to bulletin.toml's folder"
+    )
+
+
+# Sending settings -------------------------------------------------------------------
+
+
+def test_sending_settings_load_with_their_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "schema = 1\n"
+        'unsubscribe_url = "https://example.org/u?t={token}&e={address}"\n'
+        'unsubscribe_mailto = "mailto:leave@example.org"\n'
+        'list_id = "news.example.org"\n'
+        'suppressions = "lists/suppressed.csv"\n',
+    )
+
+    config = load_config(path)
+
+    assert config.settings.unsubscribe_mailto == "leave@example.org"
+    assert config.settings.list_id == "news.example.org"
+    assert config.suppressions == tmp_path / "lists" / "suppressed.csv"
+    assert config.settings.one_click_unsubscribe
+
+
+def test_the_suppression_list_is_beside_the_file_by_default(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "schema = 1\n")).suppressions == (
+        tmp_path / "suppressed.csv"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            'list_id = "news"',
+            "list_id 'news' is not a list id; write a name and a domain you own "
+            "joined by a dot, e.g. news.example.org",
+        ),
+        (
+            'unsubscribe_url = "tel:+441234"',
+            "unsubscribe_url 'tel:+441234' must be an https:// address (with {token}) "
+            "or a mailto: address",
+        ),
+        (
+            'unsubscribe_url = "https://example.org/u?t={tokn}"',
+            "unsubscribe_url 'https://example.org/u?t={tokn}' may only hold {token} "
+            "and {address}, not {tokn}",
+        ),
+        (
+            'unsubscribe_mailto = "leave at example.org"',
+            "unsubscribe_mailto 'leave at example.org' is not an email address; write "
+            "e.g. unsubscribe@example.org",
+        ),
+    ],
+)
+def test_a_bad_sending_setting_is_an_error_at_its_line(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    path = write(tmp_path, f"schema = 1\n{line}\n")
+
+    with pytest.raises(ContentError) as caught:
+        load_config(path)
+
+    assert str(caught.value) == f"{path}:2:1: {message}"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("   ", "sender name is empty"),
+        ("=?utf-8?q?Prizes?=", "holds '=?', which mail programs read as encoded"),
+    ],
+)
+def test_a_sender_name_that_cannot_be_shown_is_refused(name: str, message: str) -> None:
+    with pytest.raises(ContentError, match=re.escape(message)):
+        Sender(name, "news@example.org")
+
+
+def test_a_sender_name_has_its_spaces_tidied() -> None:
+    assert Sender("  Example\u00a0 Partnership ", "news@example.org").name == (
+        "Example Partnership"
     )

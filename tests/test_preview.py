@@ -18,6 +18,8 @@ import pytest
 
 from bulletin.errors import PreviewError
 from bulletin.preview import PreviewServer, screenshot
+from bulletin.recipients import Recipient
+from bulletin.unsubscribe import unsubscribe_token
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT = 5.0
@@ -158,6 +160,22 @@ def test_index_page_shows_the_title_and_three_views(preview: PreviewServer) -> N
     # Self-contained: no stylesheet, script or font from anywhere.
     assert not re.search(r'(src|href)="(https?:)?//', page.text)
     assert '<p id="error" role="alert" hidden>' in page.text
+
+
+def test_a_preview_as_a_recipient_shows_their_copy(edition: Path) -> None:
+    edition.write_text(
+        FRONT + "# News\n\nDear {{ first_name | colleague }}.\n", encoding="utf-8"
+    )
+    ann = Recipient.of("ann@example.org", {"first_name": "Ann & Co"})
+
+    with PreviewServer(edition, recipient=ann, secret="s" * 32) as server:
+        email, text = get(server, "/email.html").text, get(server, "/text.txt").text
+
+    token = unsubscribe_token("ann@example.org", "", "s" * 32)
+    assert "Dear Ann &amp; Co." in email
+    assert "Dear Ann & Co." in text
+    assert f"https://example.org/u/{token}" in email
+    assert f"https://example.org/u/{token}" in text
 
 
 def test_email_has_its_fields_filled_and_its_images_served(
