@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from bulletin.export import written_aside
 
 if TYPE_CHECKING:
     from bulletin.message import PersonalMessage
@@ -69,12 +70,7 @@ def write_new(path: Path, data: bytes) -> bool:
     The file appears whole or not at all, and an existing one is never replaced,
     even by another run writing at the same moment.
     """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with temporary.open("xb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+    with written_aside(path, data) as temporary:
         try:
             os.link(temporary, path)
         except FileExistsError:
@@ -85,8 +81,6 @@ def write_new(path: Path, data: bytes) -> bool:
                 return False
             temporary.replace(path)
         return True
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def write_outbox(
