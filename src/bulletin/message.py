@@ -16,13 +16,9 @@ The same edition, date and recipient always give the same bytes.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 import html
-import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -31,9 +27,13 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from bulletin.errors import ContentError
-from bulletin.fields import UNSUBSCRIBE_URL, split_fields
-from bulletin.headers import is_header_safe
+from bulletin.fields import UNSUBSCRIBE_URL
+from bulletin.mime import (
+    QuotedPrintable,
+    address_header,
+    check_header,
+    subject_header,
+)
 from bulletin.rendering import Rendered
 from bulletin.rendering.context import slugify
 from bulletin.settings import Settings
@@ -65,11 +65,6 @@ EMAIL = "email"
 
 _TEXT = b"bulletin-text-part-placeholder"
 _HTML = b"bulletin-html-part-placeholder"
-_QP_LINE = 76
-_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
-"""A word that may stand in a display name as it is (RFC 5322 atext)."""
-_ENCODED_WORD_BYTES = 45
-"""UTF-8 bytes per encoded word: base64 of 45 bytes keeps it within 75 characters."""
 _PRINTABLE = "".join(chr(code) for code in range(0x20, 0x7F)) + "\r\n"
 
 
@@ -171,15 +166,15 @@ class MessageTemplate:
         self.domain = settings.sender.domain if settings.sender else FALLBACK_DOMAIN
         self._digest = _digest(rendered, salt)
         self._slug = rendered.slug[:40] or "edition"
-        self._text = _Body(rendered.text, str)
-        self._html = _Body(rendered.html, html.escape)
+        self._text = QuotedPrintable(rendered.text, str)
+        self._html = QuotedPrintable(rendered.html, html.escape)
         sender = settings.sender
         self._from = (
-            _address_header("From", sender.name, sender.address) if sender else b""
+            address_header("From", sender.name, sender.address) if sender else b""
         )
-        self._subject = _subject(rendered.subject)
+        self._subject = subject_header(rendered.subject)
         self._list_id = (
-            _address_header("List-Id", settings.publisher, self.list_id)
+            address_header("List-Id", settings.publisher, self.list_id)
             if self.list_id
             else b""
         )
@@ -214,11 +209,7 @@ class MessageTemplate:
         values = self.values(recipient)
         to = b""
         if recipient is not None:
-            if not is_header_safe(recipient.address):
-                raise ContentError(
-                    f"To header {recipient.address!r} contains a line break or "
-                    "control character"
-                )
+            check_header("To", recipient.address)
             # The ASCII (IDNA) form whenever there is one: only SMTPUTF8 mail may
             # carry UTF-8 in its headers.
             to = b"To: " + recipient.envelope.encode("utf-8") + b"\r\n"
@@ -259,140 +250,6 @@ class MessageTemplate:
             links.append(f"<mailto:{mailto}?subject=unsubscribe>")
         # An address with non-ASCII letters is sent percent-encoded (RFC 3987).
         return quote(",\r\n ".join(links), safe=_PRINTABLE).encode("ascii")
-
-
-class _Body:
-    """A document encoded as quoted-printable once, in pieces around its fields."""
-
-    __slots__ = ("_escape", "_fields", "_texts")
-
-    def __init__(self, document: str, escape: Callable[[str], str]) -> None:
-        document = document.replace("\r\n", "\n").replace("\r", "\n")
-        # The skeleton ends the part with its own line break.
-        texts, self._fields = split_fields(document.removesuffix("\n"))
-        self._texts = [_qp(text) for text in texts]
-        self._escape = escape
-
-    def fill(self, values: Mapping[str, str]) -> bytes:
-        if not self._fields:
-            return self._texts[0]
-        pieces = [self._texts[0]]
-        for (name, default), text in zip(self._fields, self._texts[1:], strict=True):
-            value = values.get(name)
-            pieces.append(_qp(self._escape(value)) if value else _qp(default))
-            pieces.append(text)
-        # Each piece ends its last line short, so a soft line break can join them.
-        return b"=\r\n".join(piece for piece in pieces if piece)
-
-
-def _qp(text: str) -> bytes:
-    """``text`` as quoted-printable with CRLF line breaks, every line within 76
-    octets and the last within 75, so that a soft line break can follow it."""
-    if not text:
-        return b""
-    encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True)
-    lines = encoded.split(b"\n")
-    if max(map(len, lines)) >= _QP_LINE - 1:
-        # b2a_qp lets a line ending in an encoded space (=20) reach 78 octets.
-        last = len(lines) - 1
-        lines = [
-            _fit(line, _QP_LINE - 1 if index == last else _QP_LINE)
-            for index, line in enumerate(lines)
-        ]
-    return b"\r\n".join(lines)
-
-
-def _fit(line: bytes, limit: int) -> bytes:
-    """Break ``line`` with soft line breaks into pieces of at most ``limit`` octets."""
-    pieces = []
-    while len(line) > limit:
-        cut = limit - 1  # room for the "="
-        # Never split an escape such as =C3.
-        while line[cut - 1 : cut] == b"=" or line[cut - 2 : cut - 1] == b"=":
-            cut -= 1
-        pieces.append(line[:cut] + b"=")
-        line = line[cut:]
-    pieces.append(line)
-    return b"\r\n".join(pieces)
-
-
-def _subject(subject: str) -> bytes:
-    """The Subject header, written so that any subject comes back exactly.
-
-    Plain ASCII is folded at its spaces. Anything else (non-ASCII, spaces at
-    the ends or doubled, text that looks like ``=?utf-8?...``) is sent as
-    base64 encoded words of whole characters (RFC 2047), whose joins a reader
-    ignores.
-
-    Raises:
-        ContentError: the subject holds a line break or control character.
-    """
-    _check_header("Subject", subject)
-    words = subject.split(" ")
-    plain = (
-        subject.isascii()
-        and "=?" not in subject
-        and all(words)
-        and max(map(len, words)) < 900
-    )
-    tokens = words if plain else _encoded_words(subject)
-    return _folded("Subject", tokens)
-
-
-def _address_header(name: str, display: str, address: str) -> bytes:
-    """A ``Name <address>`` header whose name can never be read as an address.
-
-    Words of plain letters stay as they are; runs of words with other
-    characters (accents, commas, angle brackets, quotes) become encoded words.
-    """
-    _check_header(name, display)
-    _check_header(name, address)
-    tokens: list[str] = []
-    run: list[str] = []
-    for word in display.split():
-        if _ATOM.fullmatch(word) and "=?" not in word:
-            if run:
-                tokens.extend(_encoded_words(" ".join(run)))
-                run = []
-            tokens.append(word)
-        else:
-            run.append(word)
-    if run:
-        tokens.extend(_encoded_words(" ".join(run)))
-    tokens.append(f"<{address}>")
-    return _folded(name, tokens)
-
-
-def _check_header(name: str, value: str) -> None:
-    if not is_header_safe(value):
-        raise ContentError(
-            f"{name} header {value!r} contains a line break or control character"
-        )
-
-
-def _encoded_words(text: str) -> list[str]:
-    """``text`` as base64 encoded words of whole characters, each within 75 characters."""
-    chunks, chunk = [], b""
-    for character in text:
-        data = character.encode("utf-8")
-        if len(chunk) + len(data) > _ENCODED_WORD_BYTES:
-            chunks.append(chunk)
-            chunk = b""
-        chunk += data
-    chunks.append(chunk)
-    return [f"=?utf-8?b?{base64.b64encode(piece).decode()}?=" for piece in chunks]
-
-
-def _folded(name: str, tokens: list[str]) -> bytes:
-    """``Name: token token...``, folded between tokens to keep lines near 78."""
-    lines, line = [], f"{name}:"
-    for token in tokens:
-        if len(line) + 1 + len(token) > 78 and line != f"{name}:":
-            lines.append(line)
-            line = ""
-        line += " " + token
-    lines.append(line)
-    return "\r\n".join(lines).encode("ascii") + b"\r\n"
 
 
 def _skeleton(

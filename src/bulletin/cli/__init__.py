@@ -2,13 +2,15 @@
 
 Each command parses its options, calls one library function, and prints the
 result. The commands live in :mod:`bulletin.cli.editing` (new, build, check,
-preview, layouts) and :mod:`bulletin.cli.sending` (send, suppress).
+preview, layouts), :mod:`bulletin.cli.sending` (send) and
+:mod:`bulletin.cli.suppress`.
 """
 
 from __future__ import annotations
 
 import bulletin.cli.editing
-import bulletin.cli.sending  # noqa: F401 - imported to register their commands
+import bulletin.cli.sending
+import bulletin.cli.suppress  # noqa: F401 - imported to register their commands
 from bulletin.cli.base import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,238 @@
+"""``bulletin suppress``: the list of people never to send to again.
+
+Unsubscribed and bounced addresses, kept in ``suppressed.csv`` beside
+bulletin.toml (see :mod:`bulletin.suppression`) and left out of every send.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bulletin.cli.base import EmailColumn, app, count, reported, shown
+from bulletin.errors import RecipientError
+
+if TYPE_CHECKING:
+    from bulletin.suppression import Suppression
+
+__all__ = ["suppress_app"]
+
+
+suppress_app = typer.Typer(
+    name="suppress",
+    help="Keep the list of people never to send to again (unsubscribed, bounced).",
+    no_args_is_help=True,
+)
+app.add_typer(suppress_app)
+
+
+class Reason(StrEnum):
+    unsubscribed = "unsubscribed"
+    bounced = "bounced"
+    complained = "complained"
+    manual = "manual"
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    csv = "csv"
+    json = "json"
+
+
+_ReasonOption = Annotated[
+    Reason, typer.Option("--reason", help="Why these addresses are suppressed.")
+]
+_FileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
+        help="The suppression list's file.",
+        show_default="suppressed.csv beside bulletin.toml in this folder or above",
+    ),
+]
+
+
+def _suppression_file(given: Path | None) -> Path:
+    from bulletin.config import find_config, load_config
+
+    if given is not None:
+        return given
+    found = find_config(Path.cwd())
+    path = load_config(found).suppressions if found else None
+    if path is None:
+        raise RecipientError(
+            "no bulletin.toml in this folder or above, so no suppression list; run "
+            "this in your bulletin's folder, or give --file suppressed.csv"
+        )
+    return path
+
+
+@suppress_app.command("add")
+def suppress_add(
+    addresses: Annotated[
+        list[str], typer.Argument(help="The addresses.", show_default=False)
+    ],
+    reason: _ReasonOption = Reason.unsubscribed,
+    note: Annotated[
+        str, typer.Option("--note", help="Where the request came from.")
+    ] = "",
+    file: _FileOption = None,
+) -> None:
+    """Suppress addresses: they are left out of every send from now on.
+
+    [bold]Examples[/bold]
+
+      bulletin suppress add ann@example.org
+
+      bulletin suppress add bob@example.org --reason bounced --note "mailbox gone"
+    """
+    from bulletin.recipients import Recipient
+    from bulletin.suppression import SuppressionList
+
+    with reported():
+        path = _suppression_file(file)
+        entries = [
+            _entry(Recipient.of(address).address, reason, note) for address in addresses
+        ]
+        added = SuppressionList.load(path).add(entries)
+    _said(added, len(entries), path, "added to")
+
+
+@suppress_app.command("remove")
+def suppress_remove(
+    addresses: Annotated[
+        list[str], typer.Argument(help="The addresses.", show_default=False)
+    ],
+    file: _FileOption = None,
+) -> None:
+    """Take addresses off the suppression list (only when they asked to come back).
+
+    [bold]Examples[/bold]
+
+      bulletin suppress remove ann@example.org
+    """
+    from bulletin.suppression import SuppressionList
+
+    with reported():
+        path = _suppression_file(file)
+        removed = SuppressionList.load(path).remove(addresses)
+    typer.echo(
+        f"{count(len(removed), 'address', 'addresses')} removed from {shown(path)}"
+    )
+    if len(removed) < len(addresses):
+        listed = {entry.key for entry in removed}
+        missing = [a for a in addresses if a.strip().casefold() not in listed]
+        typer.echo(f"not on the list: {', '.join(missing)}", err=True)
+        raise typer.Exit(1)
+
+
+@suppress_app.command("import")
+def suppress_import(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A CSV with an email column (e.g. your website's export), or a "
+            "text file of one address per line.",
+            show_default=False,
+        ),
+    ],
+    reason: _ReasonOption = Reason.unsubscribed,
+    email_column: EmailColumn = None,
+    file: _FileOption = None,
+) -> None:
+    """Suppress every address in a file, e.g. the unsubscribes your website collected.
+
+    [bold]Examples[/bold]
+
+      bulletin suppress import website-unsubscribes.csv
+
+      bulletin suppress import bounces.txt --reason bounced
+    """
+    from bulletin.suppression import SuppressionList, read_addresses
+
+    with reported():
+        path = _suppression_file(file)
+        addresses, problems = read_addresses(source, email_column=email_column)
+        entries = [
+            _entry(address, reason, f"import {source.name}") for address in addresses
+        ]
+        added = SuppressionList.load(path).add(entries)
+    for problem in problems:
+        typer.echo(f"warning: {problem}", err=True)
+    _said(added, len(entries), path, "added to")
+
+
+@suppress_app.command("list")
+def suppress_list(
+    format_: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="How to print the list.")
+    ] = ListFormat.text,
+    file: _FileOption = None,
+) -> None:
+    """Show the suppressed addresses, oldest first.
+
+    [bold]Examples[/bold]
+
+      bulletin suppress list
+
+      bulletin suppress list --format csv > suppressed-copy.csv
+    """
+    from bulletin.suppression import SuppressionList
+
+    with reported():
+        path = _suppression_file(file)
+        entries = list(SuppressionList.load(path))
+    if format_ is ListFormat.json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "email": entry.address,
+                        "reason": entry.reason,
+                        "date": entry.date.isoformat() if entry.date else None,
+                        "note": entry.note,
+                    }
+                    for entry in entries
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    if format_ is ListFormat.csv:
+        import csv
+        import sys
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(("email", "reason", "date", "note"))
+        for entry in entries:
+            writer.writerow((entry.address, entry.reason, entry.date or "", entry.note))
+        return
+    for entry in entries:
+        date = entry.date.isoformat() if entry.date else ""
+        typer.echo(
+            f"{entry.address:<40} {entry.reason:<13} {date:<10} {entry.note}".rstrip()
+        )
+    typer.echo(
+        f"{count(len(entries), 'address', 'addresses')} in {shown(path)}", err=True
+    )
+
+
+def _entry(address: str, reason: Reason, note: str) -> Suppression:
+    import datetime as dt
+
+    from bulletin.suppression import Suppression
+
+    return Suppression(address, reason.value, dt.date.today(), note)
+
+
+def _said(changed: list[Suppression], asked: int, path: Path, verb: str) -> None:
+    already = asked - len(changed)
+    typer.echo(
+        f"{count(len(changed), 'address', 'addresses')} {verb} {shown(path)}"
+        + (f" ({already} already there)" if already else "")
+    )
