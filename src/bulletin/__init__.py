@@ -56,7 +56,6 @@ from bulletin.inline import Text
 from bulletin.layouts import Layout, available_layouts, load_layout
 from bulletin.model import Article, Edition, Section
 from bulletin.settings import Sender, Settings
-from bulletin.unsubscribe import unsubscribe_token, verify_unsubscribe_token
 
 if TYPE_CHECKING:
     from bulletin.message import MessageTemplate, PersonalMessage
@@ -64,6 +63,7 @@ if TYPE_CHECKING:
     from bulletin.rendering import Asset, Rendered, render
     from bulletin.source import Source, load
     from bulletin.suppression import Suppression, SuppressionList
+    from bulletin.unsubscribe import unsubscribe_token, verify_unsubscribe_token
 
 __all__ = [
     "Article",
@@ -127,6 +127,8 @@ _LAZY = {
     "read_recipients": "bulletin.recipients",
     "Suppression": "bulletin.suppression",
     "SuppressionList": "bulletin.suppression",
+    "unsubscribe_token": "bulletin.unsubscribe",
+    "verify_unsubscribe_token": "bulletin.unsubscribe",
 }
 
 
