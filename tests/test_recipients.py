@@ -31,7 +31,6 @@ from bulletin.recipients import (
     check_address,
     field_name,
     read_recipients,
-    recipients_of,
 )
 
 SAVE_AS_UTF8 = "save it from the spreadsheet as 'CSV UTF-8'"
@@ -924,15 +923,6 @@ def test_an_invalid_address_typed_in_is_refused_with_the_reason() -> None:
         "'ann.example.org': An email address must have an @-sign."
     )
     assert isinstance(caught.value, BulletinError)
-
-
-def test_recipients_of_checks_each_address_and_stops_at_the_first_bad_one() -> None:
-    assert recipients_of(["ann@Example.org", "bob@example.org"]) == (
-        Recipient("ann@example.org", {}, 0, "ann@example.org"),
-        Recipient("bob@example.org", {}, 0, "bob@example.org"),
-    )
-    with pytest.raises(RecipientError, match=r"^'bob@': "):
-        recipients_of(["ann@example.org", "bob@", "also bad"])
 
 
 def test_check_address_raises_value_error_with_one_sentence() -> None:

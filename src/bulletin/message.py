@@ -89,8 +89,11 @@ def message_id(rendered: Rendered, domain: str, *, salt: str = "") -> str:
 
     Never the host name: it would leak the editor's machine.
     """
-    digest = _digest(rendered, salt)[:32]
-    return f"<{digest}.{rendered.slug[:40] or 'edition'}@{domain}>"
+    return _message_id(_digest(rendered, salt), rendered.slug, domain)
+
+
+def _message_id(hexdigest: str, slug: str, domain: str) -> str:
+    return f"<{hexdigest[:32]}.{slug[:40] or 'edition'}@{domain}>"
 
 
 def preview_values(settings: Settings) -> dict[str, str]:
@@ -165,7 +168,6 @@ class MessageTemplate:
         self.list_id = list_id(settings)
         self.domain = settings.sender.domain if settings.sender else FALLBACK_DOMAIN
         self._digest = _digest(rendered, salt)
-        self._slug = rendered.slug[:40] or "edition"
         self._text = QuotedPrintable(rendered.text, str)
         self._html = QuotedPrintable(rendered.html, html.escape)
         sender = settings.sender
@@ -189,12 +191,11 @@ class MessageTemplate:
 
     def message_id(self, recipient: Recipient | None) -> str:
         """The Message-ID of ``recipient``'s copy: one per edition, recipient and salt."""
+        slug = self.rendered.slug
         if recipient is None:
-            return f"<{self._digest[:32]}.{self._slug}@{self.domain}>"
-        mixed = hashlib.sha256(f"{self._digest}\0{recipient.key}".encode()).hexdigest()[
-            :32
-        ]
-        return f"<{mixed}.{self._slug}@{self.domain}>"
+            return _message_id(self._digest, slug, self.domain)
+        mixed = hashlib.sha256(f"{self._digest}\0{recipient.key}".encode()).hexdigest()
+        return _message_id(mixed, slug, self.domain)
 
     def values(self, recipient: Recipient | None) -> dict[str, str]:
         """The field values for ``recipient``: their columns, address and unsubscribe link."""

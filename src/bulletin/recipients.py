@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,6 @@ __all__ = [
     "check_address",
     "field_name",
     "read_recipients",
-    "recipients_of",
 ]
 
 EMAIL_HEADERS = frozenset(
@@ -344,12 +343,3 @@ def _field_names(table: Table, email_index: int) -> tuple[list[str], list[str]]:
         seen.add(name)
         names.append(name)
     return names, warnings
-
-
-def recipients_of(addresses: Iterable[str]) -> tuple[Recipient, ...]:
-    """Recipients from addresses typed in, each checked.
-
-    Raises:
-        RecipientError: an address is not valid (the first such one).
-    """
-    return tuple(Recipient.of(address) for address in addresses)
