@@ -105,6 +105,20 @@ _FILE_KEYS: Mapping[str, Kind] = {
     "language": TEXT,
     "layout_paths": TEXTS,
     "suppressions": TEXT,
+    "smtp": Table(
+        {
+            "host": TEXT,
+            "port": NUMBER,
+            "security": TEXT,
+            "username": TEXT,
+            "auth": TEXT,
+            "token_command": TEXT,
+            "ca_file": TEXT,
+            "timeout": NUMBER,
+            "preset": TEXT,
+            "rates": TEXTS,
+        }
+    ),
     **SETTINGS_KEYS,
 }
 
@@ -123,6 +137,8 @@ class Config:
     """The file read, or None when there was none."""
     suppressions_file: str | None = None
     """The suppression list's file as written in ``suppressions``, if set."""
+    smtp: Mapping[str, object] = field(default_factory=dict)
+    """The ``[smtp]`` table as written (see :mod:`bulletin.smtpconfig`)."""
 
     @property
     def folder(self) -> Path | None:
@@ -215,6 +231,7 @@ def load_config(path: Path) -> Config:
         language=values.get("language"),  # type: ignore[arg-type]  # checked as TEXT
         path=path,
         suppressions_file=values.get("suppressions"),  # type: ignore[arg-type]  # checked as TEXT
+        smtp=values.get("smtp", {}),  # type: ignore[arg-type]  # checked as a Table
     )
 
 

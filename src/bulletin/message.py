@@ -189,6 +189,26 @@ class MessageTemplate:
         between, after_html = rest.split(_HTML, 1)
         self._pieces = (b"\r\n\r\n" + before_text, between, after_html)
 
+    @property
+    def fingerprint(self) -> str:
+        """A digest of everything sent but the date and each recipient's values.
+
+        The send journal keeps it, to notice an edition changed between runs.
+        """
+        hasher = hashlib.sha256(self._digest.encode("ascii"))
+        settings = self.settings
+        for part in (
+            self._from,
+            self._subject,
+            self._list_id,
+            self._heads[1],
+            (settings.unsubscribe_url or "").encode(),
+            (settings.unsubscribe_mailto or "").encode(),
+        ):
+            hasher.update(part)
+            hasher.update(b"\0")
+        return hasher.hexdigest()
+
     def message_id(self, recipient: Recipient | None) -> str:
         """The Message-ID of ``recipient``'s copy: one per edition, recipient and salt."""
         slug = self.rendered.slug

@@ -3,6 +3,10 @@
 Caches may be deleted at any time; nothing is lost but a little speed. The
 ``BULLETIN_CACHE_DIR`` environment variable moves the cache, and an empty
 value turns it off.
+
+State must be kept: the send journals, which know who has been sent an
+edition. It lives on the local disk (an edition may sit on a network share,
+where SQLite's locks cannot be trusted); ``BULLETIN_STATE_DIR`` moves it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["cache_folder", "user_cache_root"]
+__all__ = ["cache_folder", "user_cache_root", "user_state_root"]
 
 
 def user_cache_root() -> Path | None:
@@ -39,3 +43,17 @@ def cache_folder(name: str) -> Path | None:
     except OSError:
         return None
     return folder
+
+
+def user_state_root() -> Path:
+    """The per-user folder for bulletin's state (send journals), by the platform's convention."""
+    override = os.environ.get("BULLETIN_STATE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "bulletin" / "State"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "bulletin"
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "bulletin"

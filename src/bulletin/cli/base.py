@@ -45,6 +45,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
+    # A traceback must never print local variables: one may hold a password.
+    pretty_exceptions_show_locals=False,
 )
 
 _state = {"debug": False}

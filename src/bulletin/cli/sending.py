@@ -1,8 +1,9 @@
 """``bulletin send``: an edition to a recipient list, one message each.
 
-It prepares the edition for the list (:mod:`bulletin.mailing`) and writes one
-message per recipient into an outbox folder, or with ``--dry-run`` only says
-what it would do.
+It prepares the edition for the list (:mod:`bulletin.mailing`), then sends
+each recipient their message by SMTP (:mod:`bulletin.cli.delivering`), or
+writes them into an outbox folder, or with ``--dry-run`` only says what it
+would do.
 """
 
 from __future__ import annotations
@@ -80,20 +81,97 @@ def send_command(
         ),
     ] = False,
     suppressions: SuppressionsPath = None,
+    journal: Annotated[
+        Path | None,
+        typer.Option(
+            "--journal",
+            help="Keep the send journal in this file.",
+            show_default="one per edition in bulletin's state folder",
+        ),
+    ] = None,
+    allow_changed: Annotated[
+        bool,
+        typer.Option(
+            "--allow-changed",
+            help="Carry on although the edition or the list changed since the "
+            "first run (says what changed).",
+        ),
+    ] = False,
+    resend_in_doubt: Annotated[
+        bool,
+        typer.Option(
+            "--resend-in-doubt",
+            help="Send again to recipients whose earlier message may or may not "
+            "have arrived (same Message-ID).",
+        ),
+    ] = False,
+    rate: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rate",
+            help="At most this many messages per period, e.g. 5/s, 30/min, "
+            "10000/24h (repeat for several).",
+            show_default=False,
+        ),
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            "--preset",
+            help="A provider's limits: m365 (30/min and 10000/24h).",
+            show_default=False,
+        ),
+    ] = None,
+    smtp_host: Annotated[
+        str | None,
+        typer.Option("--smtp-host", help="The SMTP server.", show_default=False),
+    ] = None,
+    smtp_port: Annotated[
+        int | None,
+        typer.Option("--smtp-port", help="Its port.", show_default=False),
+    ] = None,
+    security: Annotated[
+        str | None,
+        typer.Option(
+            "--security",
+            help="tls, starttls, or none (a relay on this computer only).",
+            show_default=False,
+        ),
+    ] = None,
+    username: Annotated[
+        str | None,
+        typer.Option(
+            "--username",
+            help="Log in as this user; the password comes from "
+            "BULLETIN_SMTP_PASSWORD or a prompt, never an option.",
+            show_default=False,
+        ),
+    ] = None,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca-file",
+            help="Trust this CA certificate (PEM) too, for a private one.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Make each recipient's own copy of an edition and write it to an outbox.
+    """Send each recipient their own copy of an edition, by SMTP or into an outbox.
 
-    Addresses are checked, repeated ones dropped and suppressed ones left out;
-    running the command again writes only what is missing. Exit 1 when rows
-    of the list were rejected.
+    Addresses are checked, repeated ones dropped and suppressed ones left out.
+    A journal keeps everyone's place: run the same command again after a
+    stop, a crash or a day's limit, and it sends only to those not yet sent.
+    Exit 1 when anything failed or is left to send, or rows were rejected.
 
     [bold]Examples[/bold]
 
       bulletin send edition.md --recipients readers.csv --dry-run
 
-      bulletin send edition.md --recipients readers.csv --outbox outbox
+      bulletin send edition.md --test-to me@example.org
 
-      bulletin send edition.md --test-to me@example.org --outbox outbox
+      bulletin send edition.md --recipients readers.csv --preset m365
+
+      bulletin send edition.md --recipients readers.csv --outbox outbox
     """
     from bulletin.mailing import NO_LIST, prepare
     from bulletin.outbox import write_outbox
@@ -109,11 +187,6 @@ def send_command(
         if outbox is not None and outbox.exists() and not outbox.is_dir():
             raise SendError(
                 f"--outbox {outbox} is a file; give a folder (it is made if missing)"
-            )
-        if outbox is None and not dry_run:
-            raise SendError(
-                "sending by SMTP is not available yet; write the messages with "
-                "--outbox FOLDER, or check everything with --dry-run"
             )
         listed = (
             read_recipients(recipients, email_column=email_column)
@@ -138,9 +211,30 @@ def send_command(
         _dry_run_summary(mailing, tests)
         raise typer.Exit(1 if listed.rejected or not mailing.ready else 0)
     if not mailing.ready:
-        typer.echo("nothing was written", err=True)
+        typer.echo("nothing was written or sent", err=True)
         raise typer.Exit(1)
-    assert outbox is not None
+    if outbox is None:
+        from bulletin.cli.delivering import SendOptions, send_by_smtp
+
+        send_by_smtp(
+            mailing,
+            SendOptions(
+                tests=tests,
+                journal=journal,
+                allow_changed=allow_changed,
+                resend_in_doubt=resend_in_doubt,
+                rates=tuple(rate or ()),
+                preset=preset,
+                smtp={
+                    "host": smtp_host,
+                    "port": smtp_port,
+                    "security": security,
+                    "username": username,
+                    "ca_file": str(ca_file) if ca_file else None,
+                },
+            ),
+        )
+        return
     with reported():
         if tests:
             copies = {
@@ -178,7 +272,8 @@ def _report_rows(listed: RecipientList) -> None:
         typer.echo(f"... and {count(hidden, 'more row')} rejected", err=True)
 
 
-def _counts(mailing: Mailing) -> list[tuple[str, int]]:
+def counts(mailing: Mailing) -> list[tuple[str, int]]:
+    """Recipients left out: suppressed, invalid and duplicate."""
     listed = mailing.recipients
     return [
         ("suppressed", len(mailing.suppressed)),
@@ -221,10 +316,10 @@ def _dry_run_summary(mailing: Mailing, tests: list[str]) -> None:
     for label, value in lines:
         typer.echo(f"  {label:<13} {value}")
     verb = "would be written" if not tests else "to send"
-    _table(
+    table(
         [
             (f"{verb}", len(tests) if tests else len(mailing.to_send)),
-            *_counts(mailing),
+            *counts(mailing),
         ]
     )
 
@@ -237,11 +332,11 @@ def _outbox_summary(
         if test
         else "written"
     )
-    _table(
+    table(
         [
             (label, len(result.written)),
             ("already in the outbox", len(result.existing)),
-            *_counts(mailing),
+            *counts(mailing),
         ]
     )
     if result.stale:
@@ -258,7 +353,8 @@ def _outbox_summary(
     typer.echo(f"Messages are in {shown(folder)}/")
 
 
-def _table(rows: list[tuple[str, int]]) -> None:
+def table(rows: list[tuple[str, int]]) -> None:
+    """Numbers right-aligned, each with its label."""
     from rich.console import Console
     from rich.table import Table
 
