@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 import runpy
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bulletin import Edition, Rendered, Settings, render
+from tests.smtpserver import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -31,9 +33,12 @@ class Example:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Keep bulletin's own cache (compiled templates) inside the test run."""
+    """Keep bulletin's own cache (compiled templates) and state (send journals)
+    inside the test run."""
     if "BULLETIN_CACHE_DIR" not in os.environ:
         os.environ["BULLETIN_CACHE_DIR"] = tempfile.mkdtemp(prefix="bulletin-cache-")
+    if "BULLETIN_STATE_DIR" not in os.environ:
+        os.environ["BULLETIN_STATE_DIR"] = tempfile.mkdtemp(prefix="bulletin-state-")
 
 
 def load_example(name: str) -> tuple[Edition, Settings]:
@@ -72,3 +77,24 @@ def make_png(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture
+def smtp_server_factory(tmp_path: Path) -> Iterator[Callable[..., SmtpServer]]:
+    """Start SMTP servers on 127.0.0.1 with the given options; stop them all after."""
+    servers: list[SmtpServer] = []
+
+    def make(**options: Any) -> SmtpServer:
+        workdir = tmp_path / f"smtp-{len(servers) + 1}"
+        servers.append(SmtpServer(workdir=workdir, **options).start())
+        return servers[-1]
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp_server_factory: Callable[..., SmtpServer]) -> SmtpServer:
+    """An SMTP server requiring STARTTLS and AUTH (see tests/smtpserver.py)."""
+    return smtp_server_factory()

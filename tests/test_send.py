@@ -525,7 +525,7 @@ def test_send_without_the_secret_writes_nothing(
 
     assert result.exit_code == 1
     assert SECRET_ENV in result.stderr
-    assert result.stderr.splitlines()[-1] == "nothing was written"
+    assert result.stderr.splitlines()[-1] == "nothing was written or sent"
     assert not outbox.exists()
 
 
@@ -541,16 +541,19 @@ def test_a_secret_too_short_is_refused(
     assert not outbox.exists()
 
 
-def test_send_without_outbox_or_dry_run_says_what_to_give(
-    secret: str, edition: Path, recipients: Path
+def test_send_without_a_server_or_outbox_says_what_to_give(
+    secret: str, edition: Path, recipients: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("BULLETIN_SMTP_HOST", raising=False)
+
     result = send(edition, "-r", recipients)
 
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == (
-        "error: sending by SMTP is not available yet; write the messages with "
-        "--outbox FOLDER, or check everything with --dry-run\n"
+    assert result.stderr.splitlines()[-1] == (
+        'error: no SMTP server: add [smtp] with e.g. host = "smtp.office365.com" to '
+        "bulletin.toml (or set BULLETIN_SMTP_HOST), or write the messages with "
+        "--outbox FOLDER"
     )
 
 
@@ -743,7 +746,7 @@ def test_no_sender_stops_the_send_and_writes_nothing(
     assert result.stderr.splitlines() == [
         "error: no sender: add [sender] with name and address to bulletin.toml, e.g. "
         'name = "Example Partnership" and address = "news@example.org"',
-        "nothing was written",
+        "nothing was written or sent",
     ]
     assert not outbox.exists()
 

@@ -24,6 +24,7 @@ message: ``before_dot`` runs just before it is sent (the journal writes
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import re
 import smtplib
@@ -173,6 +174,10 @@ def _stopping(stage: Stage, reply: Reply, host: str) -> SendStoppedError:
         "mail": "; check [sender] address in bulletin.toml is one this account may send as",
         "end": "; check the edition's size and content",
     }.get(stage, "")
+    if reply.code == 530:
+        hint = (
+            "; it wants TLS or a login first: check security and username under [smtp]"
+        )
     if reply.enhanced and reply.enhanced.startswith("5.7."):
         hint = "; it is a policy or permission refusal: ask the mail server's administrator"
     return SendStoppedError(
@@ -322,6 +327,7 @@ class SmtpConnection:
         except smtplib.SMTPServerDisconnected as error:
             raise ConnectionError(f"{settings.address}: {error}") from None
         self.sessions += 1
+        _no_delay(smtp)
         try:
             self._secure(smtp, context)
             if self.login is not None:
@@ -536,6 +542,15 @@ class _LostError(Exception):
 def _data_command(smtp: smtplib.SMTP) -> tuple[int, bytes]:
     smtp.putcmd("data")
     return smtp.getreply()
+
+
+def _no_delay(smtp: smtplib.SMTP) -> None:
+    """Send small writes at once: the final dot follows the body after a journal
+    write, and Nagle's algorithm would hold it back for the server's delayed ACK
+    (40 ms a message)."""
+    if smtp.sock is not None:
+        with contextlib.suppress(OSError):
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def _ehlo(smtp: smtplib.SMTP, host: str) -> None:

@@ -87,7 +87,8 @@ def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
         with reported():
             result = _deliver(mailing, journal, connection, delivery_options)
         _final_report(mailing, journal, result)
-    if _unfinished(mailing, journal, result):
+        unfinished = _unfinished(mailing, journal, result)
+    if unfinished:
         raise typer.Exit(1)
 
 
@@ -252,8 +253,11 @@ def _final_report(mailing: Mailing, journal: Journal, result: Delivery) -> None:
         ("not yet sent", _left(mailing, journal)),
     ]
     table(
-        [(label, number) for label, number in rows if number or label == "sent"]
-        + [(label, n) for label, n in counts(mailing) if n or label != "duplicate"]
+        [
+            (label, number)
+            for label, number in [*rows, *counts(mailing)]
+            if number or label == "sent"
+        ]
     )
     for title, group in (
         ("failed", result.failed),
