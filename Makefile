@@ -36,11 +36,12 @@ typecheck: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test chromium
 	$(BIN)/pytest
 
-benchmark: $(VENV)/.installed
+benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/build.py
 	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/recipients.py
+	$(BIN)/python benchmarks/delivery.py
 
 # Debian's Chromium, for the real-browser tests (Playwright never downloads one).
 chromium:
