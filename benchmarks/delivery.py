@@ -27,8 +27,8 @@ import textwrap
 import time
 from pathlib import Path
 
-from bulletin.delivery import deliver
-from bulletin.journal import Fingerprint, Journal, list_digest
+from bulletin.delivery import begin, deliver
+from bulletin.journal import Journal
 from bulletin.mailing import Mailing, prepare
 from bulletin.recipients import Recipient, RecipientList
 from bulletin.smtp import SmtpConnection, SmtpSettings
@@ -95,17 +95,7 @@ def ours(ready: Mailing, port: int, folder: Path, round_number: int) -> float:
     settings = SmtpSettings("127.0.0.1", port, security="none")
     start = time.perf_counter()
     with Journal.open(path) as journal:
-        recipients = list(ready.to_send)
-        journal.begin(
-            Fingerprint(
-                str(EDITION),
-                ready.rendered.subject,
-                ready.template.fingerprint,
-                "benchmark.csv",
-                list_digest(recipients),
-            ),
-            recipients,
-        )
+        begin(journal, ready)
         result = deliver(ready, journal, SmtpConnection(settings))
     elapsed = time.perf_counter() - start
     if result.sent != MESSAGES or result.stopped:

@@ -19,7 +19,22 @@ stays quick.
 To send, read a recipient list with :func:`read_recipients` and fill each
 recipient into a :class:`MessageTemplate` built once from the rendered
 edition; an organisation's website checks unsubscribe links with
-:func:`verify_unsubscribe_token`.
+:func:`verify_unsubscribe_token`. :func:`prepare` does all of that for an
+edition file and a list, and :func:`deliver` sends the result over an
+:class:`SmtpConnection`, keeping count in a :class:`Journal`::
+
+    import os
+    from pathlib import Path
+    from bulletin import (
+        Journal, PasswordLogin, SmtpConnection, SmtpSettings, begin, deliver, prepare
+    )
+
+    mailing = prepare(Path("edition.md"), Path("readers.csv"))
+    with Journal.open(Path("edition.sqlite3")) as journal:
+        begin(journal, mailing)
+        server = SmtpSettings("smtp.example.org", username="news@example.org")
+        login = PasswordLogin("news@example.org", os.environ["SMTP_PASSWORD"])
+        result = deliver(mailing, journal, SmtpConnection(server, login))
 """
 
 from __future__ import annotations
@@ -58,9 +73,15 @@ from bulletin.model import Article, Edition, Section
 from bulletin.settings import Sender, Settings
 
 if TYPE_CHECKING:
+    from bulletin.credentials import PasswordLogin, TokenLogin
+    from bulletin.delivery import Delivery, DeliveryOptions, begin, deliver
+    from bulletin.journal import Journal
+    from bulletin.mailing import Mailing, prepare
     from bulletin.message import MessageTemplate, PersonalMessage
+    from bulletin.ratelimit import Cap
     from bulletin.recipients import Recipient, RecipientList, read_recipients
     from bulletin.rendering import Asset, Rendered, render
+    from bulletin.smtp import SmtpConnection, SmtpSettings
     from bulletin.source import Source, load
     from bulletin.suppression import Suppression, SuppressionList
     from bulletin.unsubscribe import unsubscribe_token, verify_unsubscribe_token
@@ -73,19 +94,25 @@ __all__ = [
     "BulletinError",
     "Button",
     "Callout",
+    "Cap",
     "Contact",
     "ContentError",
     "ContentErrorGroup",
+    "Delivery",
+    "DeliveryOptions",
     "Divider",
     "Edition",
     "Event",
     "Image",
+    "Journal",
     "Layout",
     "LayoutError",
     "ListItem",
     "Location",
+    "Mailing",
     "MessageTemplate",
     "Paragraph",
+    "PasswordLogin",
     "PersonalMessage",
     "PreviewError",
     "Quote",
@@ -98,16 +125,22 @@ __all__ = [
     "SendError",
     "Sender",
     "Settings",
+    "SmtpConnection",
+    "SmtpSettings",
     "Source",
     "Suppression",
     "SuppressionList",
     "Text",
+    "TokenLogin",
     "__version__",
     "available_layouts",
+    "begin",
+    "deliver",
     "fill_html",
     "fill_text",
     "load",
     "load_layout",
+    "prepare",
     "read_recipients",
     "render",
     "unsubscribe_token",
@@ -115,6 +148,18 @@ __all__ = [
 ]
 
 _LAZY = {
+    "PasswordLogin": "bulletin.credentials",
+    "TokenLogin": "bulletin.credentials",
+    "Delivery": "bulletin.delivery",
+    "DeliveryOptions": "bulletin.delivery",
+    "begin": "bulletin.delivery",
+    "deliver": "bulletin.delivery",
+    "Journal": "bulletin.journal",
+    "Mailing": "bulletin.mailing",
+    "prepare": "bulletin.mailing",
+    "Cap": "bulletin.ratelimit",
+    "SmtpConnection": "bulletin.smtp",
+    "SmtpSettings": "bulletin.smtp",
     "Asset": "bulletin.rendering",
     "Rendered": "bulletin.rendering",
     "render": "bulletin.rendering",

@@ -36,14 +36,21 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bulletin.errors import SendError
-from bulletin.journal import Journal, State
+from bulletin.journal import Fingerprint, Journal, State, list_digest
 from bulletin.mailing import Mailing
 from bulletin.ratelimit import Cap, RateLimiter
 from bulletin.recipients import Recipient
 from bulletin.smtp import Attempt, SendStoppedError, SmtpConnection, Verdict
 from bulletin.suppression import Suppression, SuppressionList
 
-__all__ = ["Delivery", "DeliveryOptions", "Progress", "deliver", "send_tests"]
+__all__ = [
+    "Delivery",
+    "DeliveryOptions",
+    "Progress",
+    "begin",
+    "deliver",
+    "send_tests",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +117,32 @@ class _Quiet:
         pass
 
 
+def begin(
+    journal: Journal, mailing: Mailing, *, allow_changed: bool = False
+) -> list[str]:
+    """Record ``mailing`` in ``journal`` before :func:`deliver`; return what changed.
+
+    The first run records the edition and the list; a later one checks they
+    are the same (see :meth:`Journal.begin`).
+
+    Raises:
+        SendError: the edition or the list changed and ``allow_changed`` is false.
+    """
+    recipients = [*mailing.to_send, *mailing.suppressed]
+    return journal.begin(
+        Fingerprint(
+            edition=str(mailing.source.path),
+            subject=mailing.rendered.subject,
+            edition_digest=mailing.template.fingerprint,
+            list=str(mailing.recipients.path),
+            list_digest=list_digest(recipients),
+        ),
+        recipients,
+        (recipient.key for recipient in mailing.suppressed),
+        allow_changed=allow_changed,
+    )
+
+
 def deliver(
     mailing: Mailing,
     journal: Journal,
@@ -122,8 +155,7 @@ def deliver(
 ) -> Delivery:
     """Send every pending recipient of ``mailing`` their message.
 
-    The journal must have been begun for this mailing
-    (:meth:`Journal.begin`). ``stop`` ends the run between messages (and
+    The journal must have been begun for this mailing (:func:`begin`). ``stop`` ends the run between messages (and
     during a pause), e.g. on Ctrl-C.
 
     Raises:

@@ -138,21 +138,9 @@ def _open_journal(mailing: Mailing, options: SendOptions) -> Journal:
 
 
 def _begin(mailing: Mailing, journal: Journal, options: SendOptions) -> None:
-    from bulletin.journal import Fingerprint, list_digest
+    from bulletin.delivery import begin
 
-    recipients = [*mailing.to_send, *mailing.suppressed]
-    changes = journal.begin(
-        Fingerprint(
-            edition=str(shown(mailing.source.path)),
-            subject=mailing.rendered.subject,
-            edition_digest=mailing.template.fingerprint,
-            list=str(shown(mailing.recipients.path)),
-            list_digest=list_digest(recipients),
-        ),
-        recipients,
-        (r.key for r in mailing.suppressed),
-        allow_changed=options.allow_changed,
-    )
+    changes = begin(journal, mailing, allow_changed=options.allow_changed)
     for change in changes:
         typer.echo(f"warning: {change}; carrying on (--allow-changed)", err=True)
 
