@@ -61,6 +61,9 @@ class DeliveryOptions:
     """Rate caps to keep to (see :data:`bulletin.ratelimit.PRESETS`)."""
     retry_delays: tuple[float, ...] = (60.0, 300.0)
     """Seconds to wait before each further try of a deferred recipient within a run."""
+    reconnect_delay: float = 2.0
+    """Seconds to wait before connecting again after a failed connection; doubles
+    with each failure in a row, up to a minute."""
     max_failures: int = 10
     """Stop after this many recipients in a row were not sent."""
     longest_pause: float = 15 * 60.0
@@ -256,7 +259,8 @@ class _Run:
                         f"cannot connect to {self.connection.settings.address}: {error}"
                     )
                     if self.result.stopped is None:
-                        self._sleep(min(2.0**self.failures, 60.0))
+                        delay = self.options.reconnect_delay * 2 ** (self.failures - 1)
+                        self._sleep(min(delay, 60.0))
                     continue
                 if attempt is not None:
                     self._record(key, attempt)
@@ -351,10 +355,12 @@ class _Run:
             journal.in_doubt(key, detail)
             result.in_doubt.append((recipient.address, detail))
         else:
-            journal.failed(key, detail, tried=tried)
-            result.failed.append((recipient.address, detail))
+            # Suppressed first: killed in between, the reader is left out next
+            # time either way.
             if verdict is Verdict.BOUNCED:
                 self._suppress(recipient, detail)
+            journal.failed(key, detail, tried=tried)
+            result.failed.append((recipient.address, detail))
         self._failure(f"{recipient.address}: {detail}")
 
     def _failure(self, what: str) -> None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from bulletin.delivery import Delivery, DeliveryOptions
-    from bulletin.journal import Journal
+    from bulletin.journal import Journal, State
     from bulletin.mailing import Mailing
     from bulletin.recipients import Recipient
     from bulletin.smtp import Attempt, Login, SmtpConnection
@@ -236,8 +236,8 @@ def _final_report(mailing: Mailing, journal: Journal, result: Delivery) -> None:
         ("sent", result.sent),
         ("sent in earlier runs", already),
         ("deferred (tried again next run)", len(result.deferred)),
-        ("failed", counted[State.FAILED]),
-        ("in doubt", counted[State.IN_DOUBT]),
+        ("failed", len(result.failed)),
+        ("in doubt", _in_doubt(mailing, journal)),
         ("not yet sent", _left(mailing, journal)),
     ]
     table(
@@ -262,9 +262,10 @@ def _final_report(mailing: Mailing, journal: Journal, result: Delivery) -> None:
             f"were added to {shown(mailing.suppressions)}",
             err=True,
         )
-    if counted[State.IN_DOUBT]:
+    in_doubt = _in_doubt(mailing, journal)
+    if in_doubt:
         typer.echo(
-            f"{count(counted[State.IN_DOUBT], 'recipient')} may or may not have had "
+            f"{count(in_doubt, 'recipient')} may or may not have had "
             "the message (the connection went before the server answered); check "
             "with the server's administrator, or send to them again with "
             "--resend-in-doubt",
@@ -275,10 +276,22 @@ def _final_report(mailing: Mailing, journal: Journal, result: Delivery) -> None:
 
 
 def _left(mailing: Mailing, journal: Journal) -> int:
+    """Readers on this list still waiting to be sent."""
     from bulletin.journal import State
 
+    return _on_list(mailing, journal, State.PENDING)
+
+
+def _in_doubt(mailing: Mailing, journal: Journal) -> int:
+    """Readers on this list whose message may or may not have arrived."""
+    from bulletin.journal import State
+
+    return _on_list(mailing, journal, State.IN_DOUBT)
+
+
+def _on_list(mailing: Mailing, journal: Journal, state: State) -> int:
     keys = {r.key for r in mailing.to_send}
-    return sum(1 for entry in journal.entries(State.PENDING) if entry.key in keys)
+    return sum(1 for entry in journal.entries(state) if entry.key in keys)
 
 
 def _unfinished(mailing: Mailing, journal: Journal, result: Delivery) -> bool:
@@ -286,7 +299,7 @@ def _unfinished(mailing: Mailing, journal: Journal, result: Delivery) -> bool:
         result.stopped
         or result.failed
         or result.deferred
-        or result.in_doubt
+        or _in_doubt(mailing, journal)
         or mailing.recipients.rejected
         or _left(mailing, journal)
     )

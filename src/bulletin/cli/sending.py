@@ -8,6 +8,7 @@ would do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -207,8 +208,17 @@ def send_command(
             err=True,
         )
         raise typer.Exit(1)
+    smtp_options = {
+        "host": smtp_host,
+        "port": smtp_port,
+        "security": security,
+        "username": username,
+        "ca_file": str(ca_file) if ca_file else None,
+    }
     if dry_run:
-        _dry_run_summary(mailing, tests)
+        _dry_run_summary(
+            mailing, tests, "the outbox" if outbox else _server(mailing, smtp_options)
+        )
         raise typer.Exit(1 if listed.rejected or not mailing.ready else 0)
     if not mailing.ready:
         typer.echo("nothing was written or sent", err=True)
@@ -225,13 +235,7 @@ def send_command(
                 resend_in_doubt=resend_in_doubt,
                 rates=tuple(rate or ()),
                 preset=preset,
-                smtp={
-                    "host": smtp_host,
-                    "port": smtp_port,
-                    "security": security,
-                    "username": username,
-                    "ca_file": str(ca_file) if ca_file else None,
-                },
+                smtp=smtp_options,
             ),
         )
         return
@@ -282,7 +286,23 @@ def counts(mailing: Mailing) -> list[tuple[str, int]]:
     ]
 
 
-def _dry_run_summary(mailing: Mailing, tests: list[str]) -> None:
+def _server(mailing: Mailing, options: Mapping[str, object]) -> str:
+    """The SMTP server a send would use, or what is wrong with its settings."""
+    from bulletin.config import load_config
+    from bulletin.errors import BulletinError
+    from bulletin.smtpconfig import outgoing
+
+    config = mailing.source.config
+    try:
+        out = outgoing(load_config(config) if config else None, options=options)
+    except BulletinError as error:
+        return f"(not ready: {error})"
+    smtp = out.smtp
+    login = f", as {smtp.username}" if smtp.username else ""
+    return f"{smtp.address} ({smtp.security}{login})"
+
+
+def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
     settings = mailing.source.settings
     sender = settings.sender
     first = mailing.to_send[:5]
@@ -300,6 +320,7 @@ def _dry_run_summary(mailing: Mailing, tests: list[str]) -> None:
             else (settings.unsubscribe_url or settings.unsubscribe_mailto or "none"),
         ),
         ("Each message", f"{size / 1024:.0f} KB"),
+        ("Sent through", server),
     ]
     if tests:
         lines.append(("Test copies", ", ".join(tests)))
