@@ -888,7 +888,7 @@ def test_suppress_remove_puts_an_address_back_on_the_next_send(
     assert removed.stdout == "1 address removed from suppressed.csv\n"
     assert listed.stdout == ""
     assert listed.stderr == "0 addresses in suppressed.csv\n"
-    assert counts(dry.stdout)["would be written"] == 7
+    assert counts(dry.stdout)["would be sent"] == 7
     assert counts(dry.stdout)["suppressed"] == 0
 
 
@@ -979,7 +979,7 @@ def test_send_uses_the_suppression_file_given(
     [first] = [line for line in result.stdout.splitlines() if "  First " in line]
     assert "j.hughes@" not in first
     # a.taylor (in suppressed.csv, not in own.csv) is sent to: 7 less Jenny.
-    assert counts(result.stdout)["would be written"] == 6
+    assert counts(result.stdout)["would be sent"] == 6
 
 
 def test_a_suppression_file_given_but_missing_is_reported(

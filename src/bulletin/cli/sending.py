@@ -336,7 +336,11 @@ def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
     typer.echo("Dry run: nothing was written or sent.")
     for label, value in lines:
         typer.echo(f"  {label:<13} {value}")
-    verb = "would be written" if not tests else "to send"
+    verb = (
+        "to send"
+        if tests
+        else ("would be written" if server == "the outbox" else "would be sent")
+    )
     table(
         [
             (f"{verb}", len(tests) if tests else len(mailing.to_send)),
