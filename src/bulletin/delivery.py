@@ -66,6 +66,8 @@ class DeliveryOptions:
     with each failure in a row, up to a minute."""
     max_failures: int = 10
     """Stop after this many recipients in a row were not sent."""
+    max_connect_failures: int = 3
+    """Stop after failing to connect this many times in a row."""
     longest_pause: float = 15 * 60.0
     """A cap that asks for a longer wait than this stops the run instead."""
     resend_in_doubt: bool = False
@@ -233,7 +235,7 @@ class _Run:
         self.retries: list[tuple[float, int, str]] = []
         """In-run retries: a heap of (when, order, key)."""
         self.failures = 0
-        self.last_failure = ""
+        self.connect_failures = 0
 
     def run(self) -> Delivery:
         journal = self.journal
@@ -255,12 +257,9 @@ class _Run:
                     attempt = self._attempt(key)
                 except OSError as error:
                     queue.appendleft(key)
-                    self._failure(
-                        f"cannot connect to {self.connection.settings.address}: {error}"
-                    )
-                    if self.result.stopped is None:
-                        delay = self.options.reconnect_delay * 2 ** (self.failures - 1)
-                        self._sleep(min(delay, 60.0))
+                    self._connect_failed(error)
+                    if self.result.stopped is not None:
+                        break
                     continue
                 if attempt is not None:
                     self._record(key, attempt)
@@ -329,6 +328,7 @@ class _Run:
                 self.journal.pending(key)
             self.result.stopped = str(error)
             return None
+        self.connect_failures = 0
         if attempt.dot_sent:
             self.limiter.record(self.clock())
         self.progress.attempted(recipient, attempt)
@@ -363,9 +363,22 @@ class _Run:
             result.failed.append((recipient.address, detail))
         self._failure(f"{recipient.address}: {detail}")
 
+    def _connect_failed(self, error: OSError) -> None:
+        """Wait and try again, doubling the wait, until too many in a row."""
+        self.connect_failures += 1
+        address = self.connection.settings.address
+        if self.connect_failures >= self.options.max_connect_failures:
+            self.result.stopped = (
+                f"cannot connect to {address} ({self.connect_failures} tries): "
+                f"{error}. Check the server's name and port, then run the same "
+                "command again to carry on"
+            )
+            return
+        delay = self.options.reconnect_delay * 2 ** (self.connect_failures - 1)
+        self._sleep(min(delay, 60.0))
+
     def _failure(self, what: str) -> None:
         self.failures += 1
-        self.last_failure = what
         if self.failures >= self.options.max_failures:
             self.result.stopped = (
                 f"{self.failures} failures in a row, the last {what}; stopped so as "

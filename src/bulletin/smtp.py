@@ -178,7 +178,7 @@ def _stopping(stage: Stage, reply: Reply, host: str) -> SendStoppedError:
         hint = (
             "; it wants TLS or a login first: check security and username under [smtp]"
         )
-    if reply.enhanced and reply.enhanced.startswith("5.7."):
+    if stage != "auth" and reply.enhanced and reply.enhanced.startswith("5.7."):
         hint = "; it is a policy or permission refusal: ask the mail server's administrator"
     return SendStoppedError(
         f"{host} {what}: {reply}{hint}. Nobody was marked failed; run the same "
@@ -325,7 +325,15 @@ class SmtpConnection:
                 raise ConnectionError(f"{settings.address} said {reply}") from None
             raise _stopping("connect", reply, settings.host) from None
         except smtplib.SMTPServerDisconnected as error:
-            raise ConnectionError(f"{settings.address}: {error}") from None
+            hint = ""
+            if settings.security != "tls" and "timed out" in str(error):
+                hint = (
+                    "; if this port expects TLS from the start (usually 465), set "
+                    'security = "tls"'
+                )
+            raise ConnectionError(
+                f"no greeting from {settings.address} ({error}){hint}"
+            ) from None
         self.sessions += 1
         _no_delay(smtp)
         try:
@@ -583,7 +591,7 @@ def _certificate_refused(
     return SendStoppedError(
         f"the certificate of {settings.address} could not be verified ({reason}); "
         "nothing was sent. If the server uses a private certificate authority, set "
-        "ca_file under [smtp] to its certificate (PEM)"
+        "ca_file under [smtp] (or --ca-file) to its certificate (PEM)"
     )
 
 
