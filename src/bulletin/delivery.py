@@ -36,7 +36,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bulletin.errors import SendError
-from bulletin.journal import Fingerprint, Journal, State, list_digest
+from bulletin.journal import (
+    Fingerprint,
+    Journal,
+    State,
+    earlier_journal,
+    list_digest,
+)
 from bulletin.mailing import Mailing
 from bulletin.ratelimit import Cap, RateLimiter
 from bulletin.recipients import Recipient
@@ -128,20 +134,31 @@ def begin(
     """Record ``mailing`` in ``journal`` before :func:`deliver`; return what changed.
 
     The first run records the edition and the list; a later one checks they
-    are the same (see :meth:`Journal.begin`).
+    are the same (see :meth:`Journal.begin`). A new journal beside one
+    already started for this edition (the file was moved) is refused too.
 
     Raises:
-        SendError: the edition or the list changed and ``allow_changed`` is false.
+        SendError: the edition or the list changed, or the edition has another
+            journal, and ``allow_changed`` is false.
     """
     recipients = [*mailing.to_send, *mailing.suppressed]
+    fingerprint = Fingerprint(
+        edition=str(mailing.source.path.resolve()),
+        subject=mailing.rendered.subject,
+        edition_digest=mailing.template.fingerprint,
+        list=str(mailing.recipients.path.resolve()),
+        list_digest=list_digest(recipients),
+    )
+    if journal.fingerprint is None and not allow_changed:
+        earlier = earlier_journal(journal.path, fingerprint)
+        if earlier is not None:
+            raise SendError(
+                f"this edition was already sent with the journal {earlier} (was the "
+                f"file moved?); to carry on with it, add --journal {earlier}; to "
+                "send it again to everyone, add --allow-changed"
+            )
     return journal.begin(
-        Fingerprint(
-            edition=str(mailing.source.path),
-            subject=mailing.rendered.subject,
-            edition_digest=mailing.template.fingerprint,
-            list=str(mailing.recipients.path),
-            list_digest=list_digest(recipients),
-        ),
+        fingerprint,
         recipients,
         (recipient.key for recipient in mailing.suppressed),
         allow_changed=allow_changed,
@@ -294,11 +311,11 @@ class _Run:
                 self.result.resume_after = self.clock() + wait
                 when = dt.datetime.fromtimestamp(self.result.resume_after).astimezone()
                 self.result.stopped = (
-                    f"the limit of {cap} messages is reached; run the same command "
+                    f"the limit of {cap} is reached; run the same command "
                     f"after {when:%H:%M on %d %b} to carry on"
                 )
                 return False
-            self.progress.paused(wait, f"{cap} limit")
+            self.progress.paused(wait, f"limit of {cap}")
             self._sleep(wait)
             self.progress.resumed()
             if self.stop.is_set():

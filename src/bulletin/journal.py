@@ -46,6 +46,7 @@ __all__ = [
     "Fingerprint",
     "Journal",
     "State",
+    "earlier_journal",
     "journal_path",
     "list_digest",
 ]
@@ -134,12 +135,43 @@ def list_digest(recipients: Iterable[Recipient]) -> str:
     return hasher.hexdigest()
 
 
-def journal_path(list_id: str | None, slug: str) -> Path:
-    """The default journal of an edition: in the state folder, by list and edition."""
-    folder = _safe(list_id or "no-list-id")
-    return (
-        user_state_root() / "journals" / folder / f"{_safe(slug) or 'edition'}.sqlite3"
-    )
+def journal_path(list_id: str | None, edition: Path) -> Path:
+    """The default journal of an edition file: in the state folder, by list and file.
+
+    It is named after the file (its name, and a digest of where it is), not its
+    title, so that correcting the title finds the same journal, which then
+    says the edition changed.
+    """
+    folder = _safe(list_id or "") or "no-list-id"
+    where = hashlib.sha256(str(edition.resolve()).encode("utf-8")).hexdigest()[:10]
+    name = f"{_safe(edition.stem) or 'edition'}-{where}.sqlite3"
+    return user_state_root() / "journals" / folder / name
+
+
+def earlier_journal(path: Path, fingerprint: Fingerprint) -> Path | None:
+    """Another journal beside ``path`` that was started for the same edition.
+
+    The same edition means the same content, or the same subject from a file
+    of the same name: what a moved edition file looks like.
+    """
+    name = Path(fingerprint.edition).name
+    for other in sorted(path.parent.glob("*.sqlite3")):
+        if other == path:
+            continue
+        try:
+            with Journal.read(other) as journal:
+                found = journal.fingerprint
+        except SendError:
+            continue
+        if found is not None and (
+            found.edition_digest == fingerprint.edition_digest
+            or (
+                found.subject == fingerprint.subject
+                and Path(found.edition).name == name
+            )
+        ):
+            return other
+    return None
 
 
 class Journal:
@@ -466,8 +498,6 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
                 "upgrade bulletin to use it"
             )
         if create:
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")
             if version == 0:
                 has_tables = db.execute(
                     "SELECT count(*) FROM sqlite_schema"
@@ -475,6 +505,9 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
                 if has_tables:
                     db.close()
                     raise SendError(f"{path} is not a bulletin journal")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            if version == 0:
                 db.executescript(
                     f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 )

@@ -8,7 +8,7 @@ several days keeps to a daily cap across runs.
 >>> Cap.parse("30/min")
 Cap(count=30, seconds=60.0)
 >>> str(Cap.parse("10000/24h"))
-'10,000 per day'
+'10,000 messages per day'
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _UNITS: Mapping[str, float] = {
     "d": 86400,
     "day": 86400,
 }
-_CAP = re.compile(r"\s*(\d[\d,_]*)\s*/\s*(\d+(?:\.\d+)?)?\s*([a-z]+?)s?\s*$")
+_CAP = re.compile(r"\s*(\d[\d,_]*)\s*/\s*(\d+(?:\.\d+)?)?\s*([a-z]+)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,14 @@ class Cap:
             SendError: the text is not a rate.
         """
         match = _CAP.match(text.lower())
-        unit = _UNITS.get(match.group(3)) if match else None
+        unit = None
+        if match is not None:
+            word = match.group(3)
+            singular = word.removesuffix("s")
+            # A plural of a word (mins, hours), never of a letter: ms is not minutes.
+            unit = _UNITS.get(word) or (
+                _UNITS.get(singular) if len(singular) > 2 else None
+            )
         if match is None or unit is None:
             raise SendError(
                 f"rate {text!r} is not COUNT/PERIOD; write e.g. 5/s, 30/min, "
@@ -66,14 +73,23 @@ class Cap:
         return cls(count, float(match.group(2) or 1) * unit)
 
     def __str__(self) -> str:
-        for name, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        messages = "message" if self.count == 1 else "messages"
+        return f"{self.count:,} {messages} per {self.period}"
+
+    @property
+    def period(self) -> str:
+        """The window in words: ``minute``, ``day``, ``10 seconds``."""
+        for name, size in (
+            ("day", 86400),
+            ("hour", 3600),
+            ("minute", 60),
+            ("second", 1),
+        ):
             if self.seconds == size:
-                return f"{self.count:,} per {name}"
+                return name
         if self.seconds % 3600 == 0:
-            return f"{self.count:,} per {self.seconds / 3600:g} hours"
-        if self.seconds == 1:
-            return f"{self.count:,} per second"
-        return f"{self.count:,} per {self.seconds:g} seconds"
+            return f"{self.seconds / 3600:g} hours"
+        return f"{self.seconds:g} seconds"
 
 
 PRESETS: Mapping[str, tuple[Cap, ...]] = {

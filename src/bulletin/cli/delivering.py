@@ -83,7 +83,7 @@ def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
             caps=out.caps, resend_in_doubt=options.resend_in_doubt
         )
         for cap in out.caps:
-            typer.echo(f"Keeping to {cap} messages", err=True)
+            typer.echo(f"Keeping to {cap}", err=True)
         with reported():
             result = _deliver(mailing, journal, connection, delivery_options)
         _final_report(mailing, journal, result)
@@ -132,7 +132,7 @@ def _open_journal(mailing: Mailing, options: SendOptions) -> Journal:
     from bulletin.message import list_id
 
     path = options.journal or journal_path(
-        list_id(mailing.source.settings), mailing.rendered.slug
+        list_id(mailing.source.settings), mailing.source.path
     )
     return Journal.open(path)
 
@@ -258,8 +258,10 @@ def _final_report(mailing: Mailing, journal: Journal, result: Delivery) -> None:
             typer.echo(f"  ... and {count(len(group) - _SHOWN, 'more')}", err=True)
     if result.bounced:
         typer.echo(
-            f"{count(len(result.bounced), 'address', 'addresses')} that do not exist "
-            f"were added to {shown(mailing.suppressions)}",
+            f"{count(len(result.bounced), 'address', 'addresses')} that "
+            f"{'does' if len(result.bounced) == 1 else 'do'} not exist "
+            f"{'was' if len(result.bounced) == 1 else 'were'} added to "
+            f"{shown(mailing.suppressions)}",
             err=True,
         )
     in_doubt = _in_doubt(mailing, journal)

@@ -71,11 +71,9 @@ def status_command(
 def _journal_of(edition: Path) -> Path:
     from bulletin.journal import journal_path
     from bulletin.message import list_id
-    from bulletin.rendering.context import slugify
     from bulletin.source import load
 
-    source = load(edition)
-    return journal_path(list_id(source.settings), slugify(source.edition.title))
+    return journal_path(list_id(load(edition).settings), edition)
 
 
 def _as_json(journal: Journal, entries: list[Entry]) -> dict[str, object]:
