@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -58,6 +59,26 @@ def examples() -> dict[str, Example]:
             name, folder, edition, settings, render(edition, settings, base_dir=folder)
         )
     return loaded
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the January 2025 example: bulletin.toml, the edition, its lists."""
+    copy = tmp_path / "dscp"
+    shutil.copytree(EXAMPLES / "dscp-2025-01", copy)
+    return copy
+
+
+@pytest.fixture
+def edition(folder: Path) -> Path:
+    """The copied example's edition.md."""
+    return folder / "edition.md"
+
+
+@pytest.fixture
+def recipients(folder: Path) -> Path:
+    """The copied example's recipients.csv (8 rows: 1 suppressed, 1 repeated)."""
+    return folder / "recipients.csv"
 
 
 @pytest.fixture

@@ -90,24 +90,6 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the example bulletin: bulletin.toml, the edition, its lists."""
-    copy = tmp_path / "dscp"
-    shutil.copytree(EXAMPLE, copy)
-    return copy
-
-
-@pytest.fixture
-def edition(folder: Path) -> Path:
-    return folder / "edition.md"
-
-
-@pytest.fixture
-def recipients(folder: Path) -> Path:
-    return folder / "recipients.csv"
-
-
-@pytest.fixture
 def outbox(tmp_path: Path) -> Path:
     return tmp_path / "outbox"
 

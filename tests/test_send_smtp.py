@@ -70,23 +70,6 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    copy = tmp_path / "dscp"
-    shutil.copytree(EXAMPLE, copy)
-    return copy
-
-
-@pytest.fixture
-def edition(folder: Path) -> Path:
-    return folder / "edition.md"
-
-
-@pytest.fixture
-def recipients(folder: Path) -> Path:
-    return folder / "recipients.csv"
-
-
-@pytest.fixture
 def server(smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> SmtpServer:
     """The STARTTLS + AUTH server, its password in the environment."""
     monkeypatch.setenv(PASSWORD_ENV, smtp_server.password)
