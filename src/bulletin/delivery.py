@@ -271,15 +271,15 @@ class _Run:
                     queue.appendleft(key)
                     break
                 try:
-                    attempt = self._attempt(key)
+                    outcome = self._attempt(key)
                 except OSError as error:
                     queue.appendleft(key)
                     self._connect_failed(error)
                     if self.result.stopped is not None:
                         break
                     continue
-                if attempt is not None:
-                    self._record(key, attempt)
+                if outcome is not None:
+                    self._record(key, *outcome)
                 if self.result.stopped is not None:
                     break
             self._leave_deferred()
@@ -322,7 +322,8 @@ class _Run:
                 self.result.stopped = "stopped on request"
                 return False
 
-    def _attempt(self, key: str) -> Attempt | None:
+    def _attempt(self, key: str) -> tuple[Attempt, bool] | None:
+        """One transaction; the attempt, and whether "sending" was written for it."""
         recipient = self.recipients[key]
         message = self.mailing.template.personal(recipient)
         marked = False
@@ -349,13 +350,13 @@ class _Run:
         if attempt.dot_sent:
             self.limiter.record(self.clock())
         self.progress.attempted(recipient, attempt)
-        return attempt
+        return attempt, marked
 
-    def _record(self, key: str, attempt: Attempt) -> None:
+    def _record(self, key: str, attempt: Attempt, counted: bool) -> None:
         journal, result = self.journal, self.result
         recipient = self.recipients[key]
         verdict, detail = attempt.verdict, attempt.detail
-        tried = not attempt.dot_sent
+        tried = not counted  # the "sending" write counted the attempt itself
         if verdict is Verdict.SENT:
             journal.sent(key, detail)
             result.sent += 1

@@ -376,11 +376,12 @@ class SmtpConnection:
         try:
             self.login(smtp)
         except smtplib.SMTPAuthenticationError as error:
-            raise _stopping(
-                "auth",
-                Reply(error.smtp_code, _text(error.smtp_error)),
-                self.settings.host,
-            ) from None
+            reply = Reply(error.smtp_code, _text(error.smtp_error))
+            if 400 <= reply.code < 500:  # e.g. 454 4.7.0: try again later
+                raise ConnectionError(
+                    f"{self.settings.address} said {reply} at AUTH"
+                ) from None
+            raise _stopping("auth", reply, self.settings.host) from None
         except smtplib.SMTPNotSupportedError:
             raise SendStoppedError(
                 f"{self.settings.address} offers no way to log in that bulletin "
