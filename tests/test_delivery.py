@@ -6,28 +6,32 @@ addresses through :func:`bulletin.delivery.deliver`, an
 :class:`~bulletin.journal.Journal`, with one fault scripted on the test server
 (tests/smtpserver.py). Every test ends by checking every recipient twice: in
 the journal (its state, reply, attempts, Message-ID) and in the server's log
-(what it delivered, to whom, in which session). Retry delays are a few
-hundredths of a second and timeouts half a second, so the whole file is quick.
+(what it delivered, to whom, in which session). Retries and reconnections
+wait a few hundredths of a second and the stall tests give up after half a
+second, so the whole file is quick. Nothing sleeps to synchronise: the tests
+wait on the server's events (a fault happened, a session closed).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import select
 import shutil
+import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from bulletin.credentials import PasswordLogin
-from bulletin.delivery import Delivery, DeliveryOptions, deliver, send_tests
-from bulletin.journal import Entry, Fingerprint, Journal, State, list_digest
+from bulletin.delivery import Delivery, DeliveryOptions, begin, deliver, send_tests
+from bulletin.journal import Entry, Journal, State
 from bulletin.mailing import Mailing, prepare
 from bulletin.ratelimit import Cap
 from bulletin.recipients import Recipient
@@ -48,8 +52,8 @@ JOSE = "josé@example.org"
 THREE = (ANN, BOB, CAT)
 FIVE = (ANN, BOB, CAT, DAN, EVE)
 
-FAST = DeliveryOptions(retry_delays=(0.05, 0.1))
-"""Two quick retries within a run: three tries in all."""
+FAST = DeliveryOptions(retry_delays=(0.05, 0.1), reconnect_delay=0.05)
+"""Two quick retries within a run (three tries in all), and quick reconnections."""
 WAIT = 5.0
 """The longest a test waits for the server to notice something."""
 
@@ -61,12 +65,17 @@ class Recorder:
     """A Progress that notes every call, in order, and may act on each attempt."""
 
     def __init__(
-        self, on_attempt: Callable[[Recipient, Attempt], None] | None = None
+        self,
+        on_attempt: Callable[[Recipient, Attempt], None] | None = None,
+        on_pause: Callable[[], None] | None = None,
     ) -> None:
         self.attempts: list[tuple[str, Attempt, float]] = []
+        """(address, attempt, when) for each transaction."""
         self.pauses: list[tuple[float, str]] = []
         self.events: list[str] = []
+        """"attempted", "paused" and "resumed", in the order called."""
         self.on_attempt = on_attempt
+        self.on_pause = on_pause
 
     def attempted(self, recipient: Recipient, attempt: Attempt) -> None:
         self.attempts.append((recipient.address, attempt, time.time()))
@@ -77,6 +86,8 @@ class Recorder:
     def paused(self, seconds: float, reason: str) -> None:
         self.pauses.append((seconds, reason))
         self.events.append("paused")
+        if self.on_pause is not None:
+            self.on_pause()
 
     def resumed(self) -> None:
         self.events.append("resumed")
@@ -144,7 +155,7 @@ class Bench:
         """One run of ``bulletin send``: open the journal, begin it, deliver."""
         mailing = self.mailing()
         with Journal.open(self.journal) as journal:
-            begin(journal, mailing, self)
+            begin(journal, mailing)
             return deliver(
                 mailing,
                 journal,
@@ -195,22 +206,6 @@ class Bench:
         return self.suppressions.read_bytes() == self.suppressed_before
 
 
-def begin(journal: Journal, mailing: Mailing, bench: Bench) -> list[str]:
-    """Begin the journal as bulletin/cli/delivering.py::_begin does."""
-    recipients = [*mailing.to_send, *mailing.suppressed]
-    return journal.begin(
-        Fingerprint(
-            edition=str(bench.edition),
-            subject=mailing.rendered.subject,
-            edition_digest=mailing.template.fingerprint,
-            list=str(bench.recipients),
-            list_digest=list_digest(recipients),
-        ),
-        recipients,
-        (r.key for r in mailing.suppressed),
-    )
-
-
 def write_list(path: Path, addresses: Sequence[str]) -> Path:
     lines = ["email,first_name"]
     lines += [f"{a},{a.split('@')[0].title()}" for a in addresses]
@@ -221,7 +216,7 @@ def write_list(path: Path, addresses: Sequence[str]) -> Path:
 @pytest.fixture
 def make_bench(
     tmp_path: Path, smtp_server_factory: Callable[..., SmtpServer]
-) -> Iterator[Callable[..., Bench]]:
+) -> Callable[..., Bench]:
     """Make a bench: a copy of the example, a list of ``addresses``, a server."""
     made = 0
 
@@ -234,10 +229,10 @@ def make_bench(
             server=smtp_server_factory(**server_options),
             folder=folder,
             recipients=write_list(tmp_path / f"list-{made}.csv", addresses),
-            journal=tmp_path / f"journal-{made}.sqlite3",
+            journal=tmp_path / f"journals-{made}" / "edition.sqlite3",
         )
 
-    yield make
+    return make
 
 
 @pytest.fixture
@@ -249,6 +244,22 @@ def bench(make_bench: Callable[..., Bench]) -> Bench:
 def exhaust(fault: Fault) -> None:
     """Let a fault scripted for ever happen no more (for the next run)."""
     fault.times = max(fault.used, 1)
+
+
+def in_first_try_of(server: SmtpServer, address: str) -> bool:
+    """Whether the transaction under way (by the server's log) is the first to
+    ``address``: the latest RCPT TO names it, and no earlier one did."""
+    rcpts = [
+        command
+        for session in server.sessions
+        for command in session.commands
+        if command.lower().startswith("rcpt")
+    ]
+    return (
+        bool(rcpts)
+        and f"<{address}>" in rcpts[-1]
+        and sum(f"<{address}>" in rcpt for rcpt in rcpts) == 1
+    )
 
 
 def no_sessions_open(server: SmtpServer) -> None:
@@ -290,6 +301,9 @@ def test_everyone_is_sent_over_one_connection(make_bench: Callable[..., Bench]) 
     assert len({d.message_id for d in deliveries}) == 5
     assert bench.counts() == {State.SENT: 5}
     assert bench.suppression_untouched()
+    # The run ends by saying goodbye.
+    no_sessions_open(bench.server)
+    assert bench.server.sessions[0].commands[-1].upper() == "QUIT"
 
 
 # Temporary refusals ----------------------------------------------------------------
@@ -317,7 +331,25 @@ def test_421_at_rcpt_reconnects_and_retries(bench: Bench) -> None:
     assert {a: e.state for a, e in entries.items()} == dict.fromkeys(THREE, State.SENT)
     assert entries[BOB].attempts == 2
     assert entries[ANN].attempts == entries[CAT].attempts == 1
+    assert bench.rcpts(ANN) == bench.rcpts(CAT) == 1
     assert bench.message_ids(BOB) == [entries[BOB].message_id]
+
+
+def test_4xx_at_mail_defers_the_recipient_in_hand(bench: Bench) -> None:
+    fault = bench.server.at_mail("451 4.7.500 Server busy, try again later", times=1)
+    progress = Recorder()
+
+    result = bench.run(progress=progress)
+
+    assert fault.used == 1
+    assert progress.verdicts(ANN) == [Verdict.DEFERRED, Verdict.SENT]
+    assert result.sent == 3
+    assert result.stopped is None
+    assert result.deferred == []
+    assert bench.states() == dict.fromkeys(THREE, State.SENT)
+    assert bench.entries()[ANN].attempts == 2
+    assert bench.rcpts(ANN) == 1  # refused at MAIL: never got as far as RCPT
+    assert bench.delivered() == Counter(dict.fromkeys(THREE, 1))
 
 
 @pytest.mark.parametrize(
@@ -402,14 +434,25 @@ def test_4xx_at_rcpt_always_is_left_deferred_for_the_next_run(
     assert bench.message_ids(BOB) == [bob.message_id] == [bench.expected_id(BOB)]
 
 
-def test_451_after_the_dot_is_retried_and_sent_once(bench: Bench) -> None:
-    fault = bench.server.after_data(BOB, "451 4.3.0 Try again later", times=1)
+@pytest.mark.parametrize(
+    ("reply", "sessions"),
+    [("451 4.3.0 Try again later", 1), ("421 4.3.2 Shutting down", 2)],
+    ids=["451", "421"],
+)
+def test_4xx_after_the_dot_is_retried_and_sent_once(
+    bench: Bench, reply: str, sessions: int
+) -> None:
+    fault = bench.server.after_data(BOB, reply, times=1)
     progress = Recorder()
 
     result = bench.run(progress=progress)
 
+    assert len(bench.server.sessions) == sessions
+
     assert fault.used == 1
-    assert [(a.verdict, a.dot_sent) for who, a, _ in progress.attempts if who == BOB] == [
+    assert [
+        (a.verdict, a.dot_sent) for who, a, _ in progress.attempts if who == BOB
+    ] == [
         (Verdict.DEFERRED, True),
         (Verdict.SENT, True),
     ]
@@ -476,7 +519,9 @@ def test_552_5_2_2_mailbox_full_fails_without_suppressing(bench: Bench) -> None:
 
 
 STOPPERS = [
-    pytest.param("after_data", "552 5.3.4 Message size exceeds fixed limit", id="552-5.3.4-dot"),
+    pytest.param(
+        "after_data", "552 5.3.4 Message size exceeds fixed limit", id="552-5.3.4-dot"
+    ),
     pytest.param("at_rcpt", "554 Transaction failed", id="554-rcpt"),
     pytest.param("after_data", "554 Transaction failed", id="554-dot"),
     pytest.param("after_data", "554 5.6.0 Message rejected", id="554-5.6.0-dot"),
@@ -542,6 +587,12 @@ def test_a_refusal_of_the_message_stops_the_run_blaming_nobody(
             id="550-5.7.60-mail",
         ),
         pytest.param(
+            "at_greeting",
+            "554 5.7.1 No SMTP service for you",
+            ("refused the connection", "administrator"),
+            id="554-5.7.1-greeting",
+        ),
+        pytest.param(
             "at_mail",
             "553 Sender address rejected",
             ("refused the sender",),
@@ -603,7 +654,7 @@ def test_drop_after_the_dot_leaves_the_recipient_in_doubt(bench: Bench) -> None:
     assert bench.delivered()[BOB] == 1
 
     # Asked to, it sends again, with the same Message-ID.
-    resent = bench.run(DeliveryOptions(retry_delays=(0.05,), resend_in_doubt=True))
+    resent = bench.run(dataclasses.replace(FAST, resend_in_doubt=True))
     assert resent.sent == 1
     assert resent.in_doubt == []
     assert bench.states() == dict.fromkeys(THREE, State.SENT)
@@ -617,10 +668,14 @@ def test_drop_mid_data_is_never_sent_without_delivery_nor_failed(
     bench: Bench,
 ) -> None:
     """The server hangs up at the first bytes of bob's message (tests/smtpserver.py:
-    ``_Protocol.data_received`` aborts the transport). The client may learn it
-    while writing the body (deferred, retried in the run) or only when it
-    waits for the reply to its dot (in doubt: it cannot tell a hang-up after
-    the dot from one before). Either way the server delivered nothing then."""
+    ``_Protocol.data_received`` aborts the transport), but its thread may only
+    get to them once the whole message, dot and all, is in its socket: the
+    client's writes all succeed, and the hang-up reaches it as it waits for
+    the reply to its dot. It cannot tell that from a hang-up after the dot,
+    so bob is in doubt (most runs, here). If the hang-up reaches the client
+    while it is still writing, the write fails: deferred, and sent on the
+    in-run retry. Either way it is never sent without a delivery, never
+    failed, and the server delivered nothing in that session."""
     fault = bench.server.drop_mid_data(BOB, times=1)
     progress = Recorder()
 
@@ -643,47 +698,81 @@ def test_drop_mid_data_is_never_sent_without_delivery_nor_failed(
         assert result.in_doubt == [(BOB, entries[BOB].reply)]
 
     # Whichever it was, a run that resends in doubt ends with bob delivered once.
-    bench.run(DeliveryOptions(retry_delays=(0.05,), resend_in_doubt=True))
+    bench.run(dataclasses.replace(FAST, resend_in_doubt=True))
     assert bench.states() == dict.fromkeys(THREE, State.SENT)
     assert bench.delivered() == Counter(dict.fromkeys(THREE, 1))
     assert bench.message_ids(BOB) == [bench.entries()[BOB].message_id]
 
 
 def test_drop_mid_data_known_before_the_dot_is_deferred(bench: Bench) -> None:
-    """Deterministic: the client's checkpoint half-way through bob's body waits
-    until the server has hung up and the client's socket has heard of it; the
-    rest of the message then cannot go, so bob is deferred (never in doubt)
-    and sent on the in-run retry."""
+    """Deterministic: the client is held half-way through bob's body (its
+    "mid-data" checkpoint) until the server has hung up and the client's
+    socket has heard of it. The rest of the message (some 60 kB, several TLS
+    records) then cannot be written: bob is deferred, never in doubt, and sent
+    on the in-run retry. (Should the first half already fail, the checkpoint
+    is not reached for bob, and the outcome is the same.)"""
     fault = bench.server.drop_mid_data(BOB, times=1)
     progress = Recorder()
-    calls: list[str] = []
+    waited: list[int] = []
     connection: SmtpConnection
 
     def checkpoint(name: str) -> None:
-        calls.append(name)
-        if name == "mid-data" and calls.count("mid-data") == 2:  # bob's message
-            assert fault.happened.wait(WAIT)
-            no_sessions_open(bench.server)
-            smtp = connection._smtp
-            assert smtp is not None
-            assert smtp.sock is not None
-            readable, _, _ = select.select([smtp.sock], [], [], WAIT)
-            assert readable, "the client never heard of the hang-up"
+        if name != "mid-data" or waited or not in_first_try_of(bench.server, BOB):
+            return
+        session = bench.server.sessions[-1]
+        waited.append(session.number)
+        assert fault.happened.wait(WAIT)
+        assert session.closed.wait(WAIT), "the server never hung up"
+        smtp = connection._smtp
+        assert smtp is not None
+        assert smtp.sock is not None
+        readable, _, _ = select.select([smtp.sock], [], [], WAIT)
+        assert readable, "the client never heard of the hang-up"
 
     connection = bench.connection(checkpoint=checkpoint)
     result = bench.run(connection=connection, progress=progress)
 
-    assert [(a.verdict, a.dot_sent) for who, a, _ in progress.attempts if who == BOB] == [
-        (Verdict.DEFERRED, False),
-        (Verdict.SENT, True),
-    ]
+    assert fault.used == 1
+    assert [
+        (a.verdict, a.dot_sent) for who, a, _ in progress.attempts if who == BOB
+    ] == [(Verdict.DEFERRED, False), (Verdict.SENT, True)]
     assert result.sent == 3
     assert result.in_doubt == result.deferred == result.failed == []
     entries = bench.entries()
     assert {a: e.state for a, e in entries.items()} == dict.fromkeys(THREE, State.SENT)
-    assert entries[BOB].attempts == 2  # one try cut short, one sent
+    assert entries[BOB].attempts == 2
     assert bench.delivered() == Counter(dict.fromkeys(THREE, 1))
     assert [d.session for d in bench.server.messages_for(BOB)] == [2]
+    assert bench.message_ids(BOB) == [entries[BOB].message_id]
+
+
+@pytest.mark.parametrize("point", ["mid-data", "after-sending"])
+def test_a_try_cut_short_before_the_dot_counts_once(bench: Bench, point: str) -> None:
+    """The connection cut (on the client's side, so exactly there) at ``point``
+    of bob's first try: the rest cannot be written, bob is deferred, then sent;
+    two tries in all, whether or not "sending" had been written."""
+    progress = Recorder()
+    cut: list[str] = []
+    connection: SmtpConnection
+
+    def checkpoint(name: str) -> None:
+        if name == point and not cut and in_first_try_of(bench.server, BOB):
+            cut.append(name)
+            smtp = connection._smtp
+            assert smtp is not None
+            assert smtp.sock is not None
+            smtp.sock.shutdown(socket.SHUT_RDWR)
+
+    connection = bench.connection(checkpoint=checkpoint)
+    bench.run(connection=connection, progress=progress)
+
+    assert cut == [point]
+    assert [
+        (a.verdict, a.dot_sent) for who, a, _ in progress.attempts if who == BOB
+    ] == [(Verdict.DEFERRED, False), (Verdict.SENT, True)]
+    assert bench.states() == dict.fromkeys(THREE, State.SENT)
+    assert bench.delivered() == Counter(dict.fromkeys(THREE, 1))
+    assert bench.entries()[BOB].attempts == 2  # one cut short, one sent
 
 
 def test_stall_at_rcpt_past_the_timeout_is_deferred(bench: Bench) -> None:
@@ -720,15 +809,13 @@ def test_stall_after_the_dot_past_the_timeout_is_in_doubt(bench: Bench) -> None:
     no_sessions_open(bench.server)
     assert bench.delivered() == Counter({ANN: 1, CAT: 1})
 
-    bench.run(DeliveryOptions(retry_delays=(0.05,), resend_in_doubt=True))
+    bench.run(dataclasses.replace(FAST, resend_in_doubt=True))
     assert bench.states() == dict.fromkeys(THREE, State.SENT)
     assert bench.delivered() == Counter(dict.fromkeys(THREE, 1))
     assert bench.message_ids(BOB) == [entries[BOB].message_id]
 
 
-@pytest.mark.parametrize(
-    "refusals", [1, pytest.param(2, marks=pytest.mark.slow)], ids=["once", "twice"]
-)
+@pytest.mark.parametrize("refusals", [1, 2], ids=["once", "twice"])
 def test_greeting_421_is_retried_until_the_server_answers(
     bench: Bench, refusals: int
 ) -> None:
@@ -750,6 +837,43 @@ def test_greeting_421_is_retried_until_the_server_answers(
     assert {d.session for d in bench.server.deliveries} == {refusals + 1}
 
 
+def test_a_server_that_never_greets_stops_the_run_after_a_few_tries(
+    bench: Bench,
+) -> None:
+    fault = bench.server.at_greeting("421 4.3.2 Service not available")
+
+    result = bench.run()
+
+    tries = FAST.max_connect_failures
+    assert fault.used == tries
+    assert len(bench.server.sessions) == tries
+    assert result.stopped is not None
+    assert f"cannot connect to {bench.server.host}:{bench.server.port}" in (
+        result.stopped
+    )
+    assert f"({tries} tries)" in result.stopped
+    assert "421 4.3.2 Service not available" in result.stopped
+    assert result.sent == 0
+    assert result.failed == result.deferred == result.in_doubt == []
+    assert bench.states() == dict.fromkeys(THREE, State.PENDING)
+    assert all(e.attempts == 0 for e in bench.entries().values())
+    assert bench.delivered() == Counter()
+
+
+def test_4xx_at_auth_is_retried_not_a_stop(bench: Bench) -> None:
+    fault = bench.server.at_auth("454 4.7.0 Temporary authentication failure", times=1)
+    connection = bench.connection()
+
+    result = bench.run(connection=connection)
+
+    assert fault.used == 1
+    assert result.stopped is None
+    assert result.sent == 3
+    assert len(bench.server.sessions) == 2
+    assert bench.states() == dict.fromkeys(THREE, State.SENT)
+    assert bench.delivered() == Counter(dict.fromkeys(THREE, 1))
+
+
 # Many failures in a row -------------------------------------------------------------
 
 
@@ -766,7 +890,7 @@ def test_consecutive_failures_stop_the_run(
     bench = make_bench(FIVE)
     bench.server.at_rcpt(None, reply)
     # Retries not due before the third failure, so the first three are tried once.
-    options = DeliveryOptions(retry_delays=(WAIT,), max_failures=3)
+    options = dataclasses.replace(FAST, retry_delays=(WAIT,), max_failures=3)
 
     result = bench.run(options)
 
@@ -800,7 +924,7 @@ def test_a_short_cap_pauses_and_resumes(make_bench: Callable[..., Bench]) -> Non
     cap = Cap(2, 0.5)
     progress = Recorder()
 
-    result = bench.run(DeliveryOptions(caps=(cap,)), progress=progress)
+    result = bench.run(dataclasses.replace(FAST, caps=(cap,)), progress=progress)
 
     assert result.sent == 4
     assert result.stopped is None
@@ -810,7 +934,9 @@ def test_a_short_cap_pauses_and_resumes(make_bench: Callable[..., Bench]) -> Non
         assert str(cap) in reason
     # Each pause is followed by its resume, before the next message.
     assert progress.events.count("resumed") == len(progress.pauses)
-    pairs = "".join("p" if e == "paused" else "r" if e == "resumed" else "" for e in progress.events)
+    pairs = "".join(
+        "p" if e == "paused" else "r" if e == "resumed" else "" for e in progress.events
+    )
     assert pairs == "pr" * len(progress.pauses)
     assert bench.states() == dict.fromkeys((ANN, BOB, CAT, DAN), State.SENT)
     # No more than 2 messages in any half second, by the server's clock too.
@@ -828,7 +954,7 @@ def test_a_long_cap_stops_the_run_and_a_later_run_keeps_to_it(
 ) -> None:
     bench = make_bench(FIVE)
     cap = Cap(2, 60)
-    options = DeliveryOptions(caps=(cap,), longest_pause=1.0, retry_delays=(0.05,))
+    options = dataclasses.replace(FAST, caps=(cap,), longest_pause=1.0)
     progress = Recorder()
     before = time.time()
 
@@ -904,6 +1030,32 @@ def test_stop_on_request_leaves_the_rest_for_the_next_run(
     assert bench.delivered() == Counter(dict.fromkeys(FIVE, 1))
 
 
+def test_stop_during_a_pause_ends_the_run_at_once(
+    make_bench: Callable[..., Bench],
+) -> None:
+    bench = make_bench(FIVE)
+    stop = threading.Event()
+    progress = Recorder(on_pause=stop.set)
+    cap = Cap(2, 3 * WAIT)  # a pause far longer than the test may take
+    started = time.monotonic()
+
+    result = bench.run(
+        dataclasses.replace(FAST, caps=(cap,)), progress=progress, stop=stop
+    )
+
+    assert time.monotonic() - started < WAIT
+    assert result.stopped == "stopped on request"
+    assert result.sent == 2
+    assert bench.states() == {
+        ANN: State.SENT,
+        BOB: State.SENT,
+        CAT: State.PENDING,
+        DAN: State.PENDING,
+        EVE: State.PENDING,
+    }
+    assert bench.delivered() == Counter({ANN: 1, BOB: 1})
+
+
 # SMTPUTF8 ---------------------------------------------------------------------------
 
 
@@ -955,7 +1107,7 @@ def test_send_tests_sends_copies_and_writes_no_journal(bench: Bench) -> None:
     files_before = sorted(state.rglob("*"))
     mailing = bench.mailing()
     with Journal.open(bench.journal) as journal:
-        begin(journal, mailing, bench)
+        begin(journal, mailing)
     journal_before = bench.entries()
     journal_bytes = bench.journal.read_bytes()
 
@@ -979,3 +1131,26 @@ def test_send_tests_sends_copies_and_writes_no_journal(bench: Bench) -> None:
     result = bench.run()
     assert result.sent == 3
     assert bench.message_ids(ANN) == [copy.message_id, bench.expected_id(ANN)]
+
+
+def test_an_internationalised_domain_goes_in_ascii_without_smtputf8(
+    make_bench: Callable[..., Bench],
+) -> None:
+    bench = make_bench((ANN, "zoë@exämple.org", "bob@exämple.org"))
+
+    result = bench.run()
+
+    assert result.sent == 3
+    assert result.failed == []
+    states = bench.states()
+    assert states[ANN] is states["bob@exämple.org"] is State.SENT
+    # The non-ASCII mailbox needs SMTPUTF8, and goes with it, domain and all.
+    assert states["zoë@exämple.org"] is State.SENT
+    assert bench.delivered() == Counter(
+        {ANN: 1, "bob@xn--exmple-cua.org": 1, "zoë@exämple.org": 1}
+    )
+    (zoe,) = bench.server.messages_for("zoë@exämple.org")
+    assert "SMTPUTF8" in zoe.mail_options
+    (bob,) = bench.server.messages_for("bob@xn--exmple-cua.org")
+    assert "SMTPUTF8" not in bob.mail_options
+    assert bob.message_id == bench.entries()["bob@exämple.org"].message_id

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import re
+import select
 import smtplib
 import socket
 import ssl
@@ -467,6 +468,7 @@ class SmtpConnection:
         self.checkpoint("before-sending")
         before_dot()
         self.checkpoint("after-sending")
+        _still_listening(smtp)
         # Three bytes either go whole or not at all: a failed write means the
         # server cannot have the dot.
         self._write(smtp, b".\r\n")
@@ -546,6 +548,24 @@ class _LostError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.dot_sent = dot_sent
+
+
+def _still_listening(smtp: smtplib.SMTP) -> None:
+    """Before the final dot: anything from the server now (it hung up, or
+    answered early) means it cannot take the dot, so the message is safely
+    undelivered rather than in doubt."""
+    sock = smtp.sock
+    if sock is None:
+        raise _LostError("connection lost before the final dot", dot_sent=False)
+    pending = isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        readable = [sock]
+    if pending or readable:
+        raise _LostError(
+            "the server hung up or answered before the final dot", dot_sent=False
+        )
 
 
 def _data_command(smtp: smtplib.SMTP) -> tuple[int, bytes]:
