@@ -724,3 +724,15 @@ def test_a_moved_edition_is_refused_pointing_at_its_journal(
     assert carried_on.exit_code == 0, carried_on.output
     assert counts(carried_on.stdout)["sent in earlier runs"] == 6
     assert server.delivered_to() == before
+
+
+def test_a_new_journal_given_by_hand_starts_afresh_even_beside_the_old_one(
+    sent: Result, server: SmtpServer, edition: Path, recipients: Path
+) -> None:
+    fresh = default_journal(edition).with_name("fresh.sqlite3")
+
+    again = send_to_list(server, edition, recipients, "--journal", fresh)
+
+    assert again.exit_code == 0, again.output
+    assert counts(again.stdout)["sent"] == 6
+    assert server.delivered_to() == Counter(dict.fromkeys(TO_SEND, 2))

@@ -129,12 +129,17 @@ class _Quiet:
 
 
 def begin(
-    journal: Journal, mailing: Mailing, *, allow_changed: bool = False
+    journal: Journal,
+    mailing: Mailing,
+    *,
+    allow_changed: bool = False,
+    look_beside: bool = False,
 ) -> list[str]:
     """Record ``mailing`` in ``journal`` before :func:`deliver`; return what changed.
 
     The first run records the edition and the list; a later one checks they
-    are the same (see :meth:`Journal.begin`). A new journal beside one
+    are the same (see :meth:`Journal.begin`). With ``look_beside`` (for the
+    default journals, named after the edition file), a new journal beside one
     already started for this edition (the file was moved) is refused too.
 
     Raises:
@@ -149,7 +154,7 @@ def begin(
         list=str(mailing.recipients.path.resolve()),
         list_digest=list_digest(recipients),
     )
-    if journal.fingerprint is None and not allow_changed:
+    if look_beside and journal.fingerprint is None and not allow_changed:
         earlier = earlier_journal(journal.path, fingerprint)
         if earlier is not None:
             raise SendError(

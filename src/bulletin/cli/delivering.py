@@ -140,7 +140,12 @@ def _open_journal(mailing: Mailing, options: SendOptions) -> Journal:
 def _begin(mailing: Mailing, journal: Journal, options: SendOptions) -> None:
     from bulletin.delivery import begin
 
-    changes = begin(journal, mailing, allow_changed=options.allow_changed)
+    changes = begin(
+        journal,
+        mailing,
+        allow_changed=options.allow_changed,
+        look_beside=options.journal is None,
+    )
     for change in changes:
         typer.echo(f"warning: {change}; carrying on (--allow-changed)", err=True)
 
