@@ -46,7 +46,8 @@ from bulletin.journal import (
 from bulletin.mailing import Mailing
 from bulletin.ratelimit import Cap, RateLimiter
 from bulletin.recipients import Recipient
-from bulletin.smtp import Attempt, SendStoppedError, SmtpConnection, Verdict
+from bulletin.replies import Attempt, SendStoppedError, Verdict
+from bulletin.smtp import SmtpConnection
 from bulletin.suppression import Suppression, SuppressionList
 
 __all__ = [

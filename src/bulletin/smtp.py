@@ -25,8 +25,6 @@ message: ``before_dot`` runs just before it is sent (the journal writes
 from __future__ import annotations
 
 import contextlib
-import enum
-import re
 import select
 import smtplib
 import socket
@@ -37,6 +35,15 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from bulletin.errors import SendError
+from bulletin.replies import (
+    Attempt,
+    Reply,
+    SendStoppedError,
+    Stage,
+    Verdict,
+    judge,
+    stopping,
+)
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -57,134 +64,6 @@ SECURITY_MODES: tuple[Security, ...] = ("tls", "starttls", "none")
 DEFAULT_PORTS: dict[Security, int] = {"tls": 465, "starttls": 587, "none": 25}
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 """The only hosts bulletin talks to without TLS."""
-
-Stage = Literal["connect", "starttls", "auth", "mail", "rcpt", "data", "end"]
-"""Where in the conversation a reply came: ``end`` is the reply to the final dot."""
-
-_ENHANCED = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})\b")
-_MICROSOFT_BASIC_AUTH_OFF = ("5.7.30", "5.7.139")
-"""Microsoft 365's replies when SMTP basic authentication is turned off."""
-
-
-class SendStoppedError(SendError):
-    """The run cannot go on: the server refused the session, the sender or the message.
-
-    No recipient is to blame. The journal keeps everyone's place, and the
-    same command carries on once the cause is put right.
-    """
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A server's reply: its code and text (lines joined with spaces)."""
-
-    code: int
-    text: str
-
-    @property
-    def enhanced(self) -> str | None:
-        """The enhanced status code (RFC 3463) the text starts with, e.g. ``5.1.1``."""
-        match = _ENHANCED.match(self.text)
-        if match is None or match.group(1) != str(self.code)[0]:
-            return None
-        return match.group(0)
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.text}".strip()
-
-
-class Verdict(enum.Enum):
-    """What an attempt means for its recipient."""
-
-    SENT = "sent"
-    """The server took the message (250 after the final dot)."""
-    DEFERRED = "deferred"
-    """A temporary refusal or a lost connection before the final dot: try again later."""
-    FAILED = "failed"
-    """Refused for good, for reasons of this mailbox (e.g. full); not suppressed."""
-    BOUNCED = "bounced"
-    """The mailbox does not exist or is disabled: failed, and to be suppressed."""
-    IN_DOUBT = "in doubt"
-    """The connection was lost after the final dot: the server may have the message."""
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """How one recipient's transaction ended."""
-
-    verdict: Verdict
-    detail: str
-    """The server's reply, or what went wrong with the connection."""
-    dot_sent: bool = False
-    """True when the final dot went out (the message counts against rate limits)."""
-
-
-def judge(stage: Stage, reply: Reply) -> Verdict | None:
-    """What a refusal at ``stage`` means for the recipient; None when it stops the run.
-
-    4xx anywhere is temporary. At RCPT (or after the dot, for servers that
-    check mailboxes late) a 5xx about the mailbox fails that recipient; a
-    mailbox that does not exist is also suppressed. Any other 5xx (policy
-    5.7.x, the message refused with 552 or 554, the sender refused) concerns
-    the whole run, so the run stops and nobody is blamed.
-
-    >>> judge("rcpt", Reply(550, "5.1.1 No such user"))
-    <Verdict.BOUNCED: 'bounced'>
-    >>> judge("rcpt", Reply(452, "4.5.3 Too many recipients"))
-    <Verdict.DEFERRED: 'deferred'>
-    >>> judge("end", Reply(552, "5.3.4 Message too big")) is None
-    True
-    """
-    if 400 <= reply.code < 500:
-        return Verdict.DEFERRED
-    if stage not in ("rcpt", "end"):
-        return None
-    enhanced = reply.enhanced
-    if enhanced is not None:
-        if enhanced.startswith("5.1.") or enhanced == "5.2.1":
-            return Verdict.BOUNCED
-        if enhanced == "5.2.2" and stage == "rcpt":
-            return Verdict.FAILED
-        return None
-    if stage == "rcpt" and reply.code in (550, 551, 553):
-        return Verdict.BOUNCED
-    if stage == "rcpt" and reply.code == 552:
-        return Verdict.FAILED
-    return None
-
-
-def _stopping(stage: Stage, reply: Reply, host: str) -> SendStoppedError:
-    """The error that stops the run for ``reply`` at ``stage``, naming the cause."""
-    if reply.enhanced in _MICROSOFT_BASIC_AUTH_OFF:
-        return SendStoppedError(
-            f"{host} has turned off logging in with a password ({reply}); "
-            'Microsoft 365 needs auth = "xoauth2" with a token, or send through a '
-            "relay (see the README, Sending with Microsoft 365)"
-        )
-    what = {
-        "connect": "refused the connection",
-        "starttls": "refused to start TLS",
-        "auth": "refused the login",
-        "mail": "refused the sender",
-        "rcpt": "refused the recipient for a reason that is not about the mailbox",
-        "data": "refused to take a message",
-        "end": "refused the message",
-    }[stage]
-    hint = {
-        "auth": "; check the username and the password or token",
-        "mail": "; check [sender] address in bulletin.toml is one this account may send as",
-        "end": "; check the edition's size and content",
-    }.get(stage, "")
-    if reply.code == 530:
-        hint = (
-            "; it wants TLS or a login first: check security and username under [smtp]"
-        )
-    if stage != "auth" and reply.enhanced and reply.enhanced.startswith("5.7."):
-        hint = "; it is a policy or permission refusal: ask the mail server's administrator"
-    return SendStoppedError(
-        f"{host} {what}: {reply}{hint}. Nobody was marked failed; run the same "
-        "command again to carry on once this is put right"
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +203,7 @@ class SmtpConnection:
             reply = Reply(error.smtp_code, _text(error.smtp_error))
             if 400 <= reply.code < 500:
                 raise ConnectionError(f"{settings.address} said {reply}") from None
-            raise _stopping("connect", reply, settings.host) from None
+            raise stopping("connect", reply, settings.host) from None
         except smtplib.SMTPServerDisconnected as error:
             hint = ""
             if settings.security != "tls" and "timed out" in str(error):
@@ -367,7 +246,7 @@ class SmtpConnection:
         except smtplib.SMTPResponseException as error:
             raise _refusal("starttls", error, settings) from None
         if code != 220:
-            raise _stopping("starttls", Reply(code, _text(text)), settings.host)
+            raise stopping("starttls", Reply(code, _text(text)), settings.host)
         _ehlo(smtp, settings.host)
 
     def _log_in(self, smtp: smtplib.SMTP) -> None:
@@ -382,7 +261,7 @@ class SmtpConnection:
                 raise ConnectionError(
                     f"{self.settings.address} said {reply} at AUTH"
                 ) from None
-            raise _stopping("auth", reply, self.settings.host) from None
+            raise stopping("auth", reply, self.settings.host) from None
         except smtplib.SMTPNotSupportedError:
             raise SendStoppedError(
                 f"{self.settings.address} offers no way to log in that bulletin "
@@ -509,7 +388,7 @@ class SmtpConnection:
         verdict = judge(stage, reply)
         if verdict is None:
             self.close()
-            raise _stopping(stage, reply, self.settings.host)
+            raise stopping(stage, reply, self.settings.host)
         if reply.code == 421:
             self.close()
         elif stage != "end":
@@ -590,7 +469,7 @@ def _ehlo(smtp: smtplib.SMTP, host: str) -> None:
     if code == 421 or 400 <= code < 500:
         raise ConnectionError(f"{host} said {code} {_text(text)}")
     if code != 250:
-        raise _stopping("connect", Reply(code, _text(text)), host)
+        raise stopping("connect", Reply(code, _text(text)), host)
 
 
 def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -631,7 +510,7 @@ def _refusal(
     reply = Reply(error.smtp_code, _text(error.smtp_error))
     if 400 <= reply.code < 500:
         return ConnectionError(f"{settings.address} said {reply} at {stage}")
-    return _stopping(stage, reply, settings.host)
+    return stopping(stage, reply, settings.host)
 
 
 def _lost(stage: Stage, error: BaseException) -> str:
