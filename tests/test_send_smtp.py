@@ -354,6 +354,8 @@ def test_the_next_run_retries_only_the_deferred(
     assert sum(BOUNCED in c for c in tried) == 1, "a failed recipient is not retried"
     assert counts(again.stdout)["sent in earlier runs"] == 4
     assert journal_states(default_journal(edition))[BOUNCED] is State.FAILED
+    # The bounced reader is now suppressed: 4 of the 5 left on the list are done.
+    assert re.search(r"Sending .* 4/5", again.stderr), again.stderr
 
 
 def test_status_without_a_journal_says_there_is_none(edition: Path) -> None:

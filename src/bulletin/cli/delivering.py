@@ -162,9 +162,12 @@ def _deliver(
     from bulletin.delivery import deliver
     from bulletin.journal import State
 
-    counted = journal.counts()
+    # Done already: those on this list the run will not try again.
+    finished = [State.SENT, State.FAILED]
+    if not options.resend_in_doubt:
+        finished.append(State.IN_DOUBT)
     total = len(mailing.to_send)
-    done = sum(counted[state] for state in (State.SENT, State.FAILED, State.IN_DOUBT))
+    done = sum(_on_list(mailing, journal, state) for state in finished)
     stop = threading.Event()
     columns = (
         TextColumn("{task.description}"),
