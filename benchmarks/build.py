@@ -15,15 +15,15 @@ import tempfile
 
 from timing import ROOT, median_ms, process_ms
 
-from bulletin.config import find_config, load_config
-from bulletin.source import load
+from bulletin.loading.config import find_config, load_config
+from bulletin.loading.source import load
 
 EDITION = ROOT / "examples" / "dscp-2025-01" / "edition.md"
 BULLETIN = [sys.executable, "-m", "bulletin"]
 # What `bulletin build` imports before it does any work.
 IMPORTS = (
-    "from bulletin.rendering.inline import _inliner; _inliner();"
-    "import bulletin.cli, bulletin.build, bulletin.source, bulletin.rendering.pipeline,"
+    "from bulletin.rendering.css import _inliner; _inliner();"
+    "import bulletin.cli, bulletin.commands.build, bulletin.loading.source, bulletin.rendering.pipeline,"
     " bulletin.rendering.images, jinja2, mjml, premailer, PIL.Image, markdown_it, yaml"
 )
 

@@ -4,7 +4,7 @@ A local aiosmtpd sink (its own process, plain SMTP on 127.0.0.1, taking every
 message) receives 2,000 messages of the January 2025 example in each round,
 sent two ways over one connection:
 
-- bulletin: :func:`bulletin.delivery.deliver` with a fresh SQLite journal
+- bulletin: :func:`bulletin.sending.delivery.deliver` with a fresh SQLite journal
   (WAL, ``synchronous=FULL``: two durable writes per message), building each
   personal message as it goes;
 - baseline: ``smtplib.SMTP(host, port)`` opened once, then
@@ -27,11 +27,11 @@ import textwrap
 import time
 from pathlib import Path
 
-from bulletin.delivery import begin, deliver
-from bulletin.journal import Journal
-from bulletin.mailing import Mailing, prepare
-from bulletin.recipients import Recipient, RecipientList
-from bulletin.smtp import SmtpConnection, SmtpSettings
+from bulletin.commands.mailing import Mailing, prepare
+from bulletin.mail.recipients import Recipient, RecipientList
+from bulletin.sending.delivery import begin, deliver
+from bulletin.sending.journal import Journal
+from bulletin.sending.smtp import SmtpConnection, SmtpSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITION = ROOT / "examples" / "dscp-2025-01" / "edition.md"

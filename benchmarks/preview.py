@@ -1,7 +1,7 @@
 """Live preview latency: from saving the edition to the page's reload message.
 
 Copies ``examples/dscp-2025-01/`` to a temporary folder, starts a
-:class:`bulletin.preview.PreviewServer`, connects to ``/events`` as the index
+:class:`bulletin.preview.server.PreviewServer`, connects to ``/events`` as the index
 page does, then 20 times appends one line to the edition and measures:
 
 - the time from the write to the ``reload`` message arriving at the client;
@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bulletin.preview import _DEBOUNCE_MS, _STEP_MS, PreviewServer
+from bulletin.preview.server import _DEBOUNCE_MS, _STEP_MS, PreviewServer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "dscp-2025-01"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from email_validator import validate_email
 
-from bulletin.recipients import read_recipients
+from bulletin.mail.recipients import read_recipients
 
 ROWS = 100_000
 
@@ -47,7 +47,7 @@ def peak_rss_mb(path: Path) -> float:
     """The peak RSS of a new process that imports bulletin and reads ``path``."""
     code = (
         "import resource, sys; from pathlib import Path; "
-        "from bulletin.recipients import read_recipients; "
+        "from bulletin.mail.recipients import read_recipients; "
         "read_recipients(Path(sys.argv[1])); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )

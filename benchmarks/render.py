@@ -21,14 +21,14 @@ from pathlib import Path
 from timing import median_ms, process_ms
 
 from bulletin import Edition, Settings, render
-from bulletin.layouts import load_layout
 from bulletin.rendering.context import Page
+from bulletin.rendering.css import inline_css
 from bulletin.rendering.images import prepare_images
-from bulletin.rendering.inline import inline_css
+from bulletin.rendering.layouts import load_layout
 from bulletin.rendering.mjml import compile_mjml
 from bulletin.rendering.pipeline import collect_images
+from bulletin.rendering.plaintext import plain_text
 from bulletin.rendering.template import render_css, render_mjml
-from bulletin.rendering.text import plain_text
 from bulletin.rendering.validate import check_mjml
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,11 +15,11 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
-from bulletin.build import render_source
-from bulletin.fields import fill_html, fill_text
-from bulletin.message import MessageTemplate
-from bulletin.recipients import Recipient
-from bulletin.source import load
+from bulletin.commands.build import render_source
+from bulletin.loading.source import load
+from bulletin.mail.message import MessageTemplate
+from bulletin.mail.recipients import Recipient
+from bulletin.model.fields import fill_html, fill_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITION = ROOT / "examples" / "dscp-2025-01" / "edition.md"

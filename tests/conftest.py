@@ -18,7 +18,7 @@ from tests.smtpserver import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-REFERENCE = ROOT / "tests" / "reference"
+REFERENCE = ROOT / "tests" / "e2e" / "reference"
 EXAMPLE_NAMES = ("dscp-2025-01", "dscb-2019-02")
 
 

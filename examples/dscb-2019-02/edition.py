@@ -7,9 +7,9 @@ here are stand-ins on the board's site (or the named organisation's).
 
 from datetime import date
 
-from bulletin.blocks import Contact, Image
-from bulletin.model import Edition
-from bulletin.settings import Sender, Settings
+from bulletin.model.blocks import Contact, Image
+from bulletin.model.edition import Edition
+from bulletin.model.settings import Sender, Settings
 
 SITE = "https://www.derbyshirescb.org.uk"
 LIST_ID = "newsletter.derbyshirescb.org.uk"

@@ -7,7 +7,7 @@ here are stand-ins on the partnership's site (or the named organisation's).
 
 from datetime import date
 
-from bulletin.blocks import (
+from bulletin.model.blocks import (
     BulletList,
     Button,
     Callout,
@@ -17,8 +17,8 @@ from bulletin.blocks import (
     Paragraph,
     Quote,
 )
-from bulletin.model import Article, Edition, Section
-from bulletin.settings import Sender, Settings
+from bulletin.model.edition import Article, Edition, Section
+from bulletin.model.settings import Sender, Settings
 
 SITE = "https://www.durham-scp.org.uk"
 LIST_ID = "newsletter.durham-scp.org.uk"

@@ -42,7 +42,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bulletin._version import __version__
-from bulletin.blocks import (
+from bulletin.errors import (
+    BulletinError,
+    ContentError,
+    ContentErrorGroup,
+    LayoutError,
+    Location,
+    PreviewError,
+    RecipientError,
+    RenderError,
+    SendError,
+)
+from bulletin.model.blocks import (
     Block,
     BulletList,
     Button,
@@ -55,36 +66,25 @@ from bulletin.blocks import (
     Paragraph,
     Quote,
 )
-from bulletin.errors import (
-    BulletinError,
-    ContentError,
-    ContentErrorGroup,
-    LayoutError,
-    Location,
-    PreviewError,
-    RecipientError,
-    RenderError,
-    SendError,
-)
-from bulletin.fields import fill_html, fill_text
-from bulletin.inline import Text
-from bulletin.layouts import Layout, available_layouts, load_layout
-from bulletin.model import Article, Edition, Section
-from bulletin.settings import Sender, Settings
+from bulletin.model.edition import Article, Edition, Section
+from bulletin.model.fields import fill_html, fill_text
+from bulletin.model.settings import Sender, Settings
+from bulletin.model.text import Text
+from bulletin.rendering.layouts import Layout, available_layouts, load_layout
 
 if TYPE_CHECKING:
-    from bulletin.credentials import PasswordLogin, TokenLogin
-    from bulletin.delivery import Delivery, DeliveryOptions, begin, deliver
-    from bulletin.journal import Journal
-    from bulletin.mailing import Mailing, prepare
-    from bulletin.message import MessageTemplate, PersonalMessage
-    from bulletin.ratelimit import Cap
-    from bulletin.recipients import Recipient, RecipientList, read_recipients
+    from bulletin.commands.mailing import Mailing, prepare
+    from bulletin.loading.source import Source, load
+    from bulletin.mail.message import MessageTemplate, PersonalMessage
+    from bulletin.mail.recipients import Recipient, RecipientList, read_recipients
+    from bulletin.mail.suppression import Suppression, SuppressionList
+    from bulletin.mail.unsubscribe import unsubscribe_token, verify_unsubscribe_token
     from bulletin.rendering import Asset, Rendered, render
-    from bulletin.smtp import SmtpConnection, SmtpSettings
-    from bulletin.source import Source, load
-    from bulletin.suppression import Suppression, SuppressionList
-    from bulletin.unsubscribe import unsubscribe_token, verify_unsubscribe_token
+    from bulletin.sending.credentials import PasswordLogin, TokenLogin
+    from bulletin.sending.delivery import Delivery, DeliveryOptions, begin, deliver
+    from bulletin.sending.journal import Journal
+    from bulletin.sending.ratelimit import Cap
+    from bulletin.sending.smtp import SmtpConnection, SmtpSettings
 
 __all__ = [
     "Article",
@@ -148,32 +148,32 @@ __all__ = [
 ]
 
 _LAZY = {
-    "PasswordLogin": "bulletin.credentials",
-    "TokenLogin": "bulletin.credentials",
-    "Delivery": "bulletin.delivery",
-    "DeliveryOptions": "bulletin.delivery",
-    "begin": "bulletin.delivery",
-    "deliver": "bulletin.delivery",
-    "Journal": "bulletin.journal",
-    "Mailing": "bulletin.mailing",
-    "prepare": "bulletin.mailing",
-    "Cap": "bulletin.ratelimit",
-    "SmtpConnection": "bulletin.smtp",
-    "SmtpSettings": "bulletin.smtp",
+    "PasswordLogin": "bulletin.sending.credentials",
+    "TokenLogin": "bulletin.sending.credentials",
+    "Delivery": "bulletin.sending.delivery",
+    "DeliveryOptions": "bulletin.sending.delivery",
+    "begin": "bulletin.sending.delivery",
+    "deliver": "bulletin.sending.delivery",
+    "Journal": "bulletin.sending.journal",
+    "Mailing": "bulletin.commands.mailing",
+    "prepare": "bulletin.commands.mailing",
+    "Cap": "bulletin.sending.ratelimit",
+    "SmtpConnection": "bulletin.sending.smtp",
+    "SmtpSettings": "bulletin.sending.smtp",
     "Asset": "bulletin.rendering",
     "Rendered": "bulletin.rendering",
     "render": "bulletin.rendering",
-    "Source": "bulletin.source",
-    "load": "bulletin.source",
-    "MessageTemplate": "bulletin.message",
-    "PersonalMessage": "bulletin.message",
-    "Recipient": "bulletin.recipients",
-    "RecipientList": "bulletin.recipients",
-    "read_recipients": "bulletin.recipients",
-    "Suppression": "bulletin.suppression",
-    "SuppressionList": "bulletin.suppression",
-    "unsubscribe_token": "bulletin.unsubscribe",
-    "verify_unsubscribe_token": "bulletin.unsubscribe",
+    "Source": "bulletin.loading.source",
+    "load": "bulletin.loading.source",
+    "MessageTemplate": "bulletin.mail.message",
+    "PersonalMessage": "bulletin.mail.message",
+    "Recipient": "bulletin.mail.recipients",
+    "RecipientList": "bulletin.mail.recipients",
+    "read_recipients": "bulletin.mail.recipients",
+    "Suppression": "bulletin.mail.suppression",
+    "SuppressionList": "bulletin.mail.suppression",
+    "unsubscribe_token": "bulletin.mail.unsubscribe",
+    "verify_unsubscribe_token": "bulletin.mail.unsubscribe",
 }
 
 

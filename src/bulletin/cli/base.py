@@ -23,7 +23,7 @@ from bulletin.errors import (
 )
 
 if TYPE_CHECKING:
-    from bulletin.recipients import Recipient
+    from bulletin.mail.recipients import Recipient
 
 __all__ = [
     "AsAddress",
@@ -107,8 +107,8 @@ def as_recipient(
         RecipientError: the address is invalid or not on the list, or
             ``--recipients`` came without ``--as``.
     """
-    from bulletin.mailing import find_recipient
-    from bulletin.recipients import Recipient, read_recipients
+    from bulletin.commands.mailing import find_recipient
+    from bulletin.mail.recipients import Recipient, read_recipients
 
     if address is None:
         if recipients is not None:

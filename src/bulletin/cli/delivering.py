@@ -1,8 +1,8 @@
 """``bulletin send`` by SMTP: the journal, the progress bar and the final count.
 
 The send command prepares the mailing; this module finds the server and the
-login (:mod:`bulletin.smtpconfig`, :mod:`bulletin.credentials`), opens the
-edition's journal, and runs :func:`bulletin.delivery.deliver` with a progress
+login (:mod:`bulletin.commands.smtpconfig`, :mod:`bulletin.sending.credentials`), opens the
+edition's journal, and runs :func:`bulletin.sending.delivery.deliver` with a progress
 bar that shows pauses. The first Ctrl-C stops after the message in hand; the
 journal keeps everyone's place for the next run.
 """
@@ -28,12 +28,12 @@ from bulletin.cli.sending import counts, table
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from bulletin.delivery import Delivery, DeliveryOptions
-    from bulletin.journal import Journal, State
-    from bulletin.mailing import Mailing
-    from bulletin.recipients import Recipient
-    from bulletin.smtp import Attempt, Login, SmtpConnection
-    from bulletin.smtpconfig import Outgoing
+    from bulletin.commands.mailing import Mailing
+    from bulletin.commands.smtpconfig import Outgoing
+    from bulletin.mail.recipients import Recipient
+    from bulletin.sending.delivery import Delivery, DeliveryOptions
+    from bulletin.sending.journal import Journal, State
+    from bulletin.sending.smtp import Attempt, Login, SmtpConnection
 
 __all__ = ["SendOptions", "send_by_smtp"]
 
@@ -56,9 +56,9 @@ class SendOptions:
 
 def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
     """Send ``mailing`` (or test copies) by SMTP; exit 1 when anything is left."""
-    from bulletin.config import load_config
-    from bulletin.smtp import SmtpConnection
-    from bulletin.smtpconfig import outgoing
+    from bulletin.commands.smtpconfig import outgoing
+    from bulletin.loading.config import load_config
+    from bulletin.sending.smtp import SmtpConnection
 
     with reported():
         source = mailing.source
@@ -77,7 +77,7 @@ def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
         typer.echo(f"Journal: {journal.path}", err=True)
         with reported():
             _begin(mailing, journal, options)
-        from bulletin.delivery import DeliveryOptions
+        from bulletin.sending.delivery import DeliveryOptions
 
         delivery_options = DeliveryOptions(
             caps=out.caps, resend_in_doubt=options.resend_in_doubt
@@ -93,7 +93,7 @@ def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
 
 
 def _login(out: Outgoing) -> Login | None:
-    from bulletin.credentials import login_for
+    from bulletin.sending.credentials import login_for
 
     prompt = None
     if sys.stdin.isatty():
@@ -106,8 +106,8 @@ def _login(out: Outgoing) -> Login | None:
 
 
 def _send_tests(mailing: Mailing, connection: SmtpConnection, tests: list[str]) -> None:
-    from bulletin.delivery import send_tests
-    from bulletin.smtp import Verdict
+    from bulletin.sending.delivery import send_tests
+    from bulletin.sending.smtp import Verdict
 
     with reported(), connection:
         results = send_tests(mailing, connection, tests)
@@ -128,8 +128,8 @@ def _send_tests(mailing: Mailing, connection: SmtpConnection, tests: list[str]) 
 
 
 def _open_journal(mailing: Mailing, options: SendOptions) -> Journal:
-    from bulletin.journal import Journal, journal_path
-    from bulletin.message import list_id
+    from bulletin.mail.message import list_id
+    from bulletin.sending.journal import Journal, journal_path
 
     path = options.journal or journal_path(
         list_id(mailing.source.settings), mailing.source.path
@@ -138,7 +138,7 @@ def _open_journal(mailing: Mailing, options: SendOptions) -> Journal:
 
 
 def _begin(mailing: Mailing, journal: Journal, options: SendOptions) -> None:
-    from bulletin.delivery import begin
+    from bulletin.sending.delivery import begin
 
     changes = begin(
         journal,
@@ -159,8 +159,8 @@ def _deliver(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from bulletin.delivery import deliver
-    from bulletin.journal import State
+    from bulletin.sending.delivery import deliver
+    from bulletin.sending.journal import State
 
     # Done already: those on this list the run will not try again.
     finished = [State.SENT, State.FAILED]
@@ -193,7 +193,7 @@ class _ProgressView:
         self.task = task
 
     def attempted(self, recipient: Recipient, attempt: Attempt) -> None:
-        from bulletin.smtp import Verdict
+        from bulletin.sending.smtp import Verdict
 
         if attempt.verdict is not Verdict.DEFERRED:
             self.bar.advance(self.task)
@@ -236,7 +236,7 @@ def _stop_on_ctrl_c(stop: threading.Event) -> Iterator[None]:
 
 
 def _final_report(mailing: Mailing, journal: Journal, result: Delivery) -> None:
-    from bulletin.journal import State
+    from bulletin.sending.journal import State
 
     counted = journal.counts()
     already = counted[State.SENT] - result.sent
@@ -287,14 +287,14 @@ def _final_report(mailing: Mailing, journal: Journal, result: Delivery) -> None:
 
 def _left(mailing: Mailing, journal: Journal) -> int:
     """Readers on this list still waiting to be sent."""
-    from bulletin.journal import State
+    from bulletin.sending.journal import State
 
     return _on_list(mailing, journal, State.PENDING)
 
 
 def _in_doubt(mailing: Mailing, journal: Journal) -> int:
     """Readers on this list whose message may or may not have arrived."""
-    from bulletin.journal import State
+    from bulletin.sending.journal import State
 
     return _on_list(mailing, journal, State.IN_DOUBT)
 

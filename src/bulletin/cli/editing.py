@@ -50,7 +50,7 @@ def new_command(
 
       bulletin new .
     """
-    from bulletin.scaffold import scaffold
+    from bulletin.commands.new import scaffold
 
     with reported():
         written = scaffold(folder)
@@ -92,8 +92,8 @@ def build_command(
 
       bulletin build edition.md --recipients readers.csv --as ann@example.org
     """
-    from bulletin.build import build
-    from bulletin.unsubscribe import current_secret
+    from bulletin.commands.build import build
+    from bulletin.mail.unsubscribe import current_secret
 
     started = time.perf_counter()
     with reported():
@@ -167,7 +167,7 @@ def check_command(
 
       bulletin check edition.md --strict --format json
     """
-    from bulletin.check import check_file
+    from bulletin.checking import check_file
 
     with reported():
         report = check_file(edition, layout=layout)
@@ -228,8 +228,8 @@ def preview_command(
 
       bulletin preview edition.md --recipients readers.csv --as ann@example.org
     """
-    from bulletin import preview
-    from bulletin.unsubscribe import current_secret
+    from bulletin.mail.unsubscribe import current_secret
+    from bulletin.preview import server as preview
 
     with reported():
         recipient = as_recipient(as_, recipients, email_column)
@@ -264,8 +264,8 @@ def layouts_command() -> None:
 
       bulletin build edition.md --layout compact
     """
-    from bulletin.config import find_config, load_config
-    from bulletin.layouts import available_layouts, load_layout
+    from bulletin.loading.config import find_config, load_config
+    from bulletin.rendering.layouts import available_layouts, load_layout
 
     with reported():
         found = find_config(Path.cwd())

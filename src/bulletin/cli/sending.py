@@ -1,6 +1,6 @@
 """``bulletin send``: an edition to a recipient list, one message each.
 
-It prepares the edition for the list (:mod:`bulletin.mailing`), then sends
+It prepares the edition for the list (:mod:`bulletin.commands.mailing`), then sends
 each recipient their message by SMTP (:mod:`bulletin.cli.delivering`), or
 writes them into an outbox folder, or with ``--dry-run`` only says what it
 would do.
@@ -26,9 +26,9 @@ from bulletin.cli.base import (
 from bulletin.errors import RecipientError, SendError
 
 if TYPE_CHECKING:
-    from bulletin.mailing import Mailing
-    from bulletin.outbox import OutboxResult
-    from bulletin.recipients import RecipientList
+    from bulletin.commands.mailing import Mailing
+    from bulletin.mail.recipients import RecipientList
+    from bulletin.sending.outbox import OutboxResult
 
 __all__: list[str] = []
 
@@ -174,9 +174,9 @@ def send_command(
 
       bulletin send edition.md --recipients readers.csv --outbox outbox
     """
-    from bulletin.mailing import NO_LIST, prepare
-    from bulletin.outbox import write_outbox
-    from bulletin.recipients import RecipientList, read_recipients
+    from bulletin.commands.mailing import NO_LIST, prepare
+    from bulletin.mail.recipients import RecipientList, read_recipients
+    from bulletin.sending.outbox import write_outbox
 
     tests = test_to or []
     with reported():
@@ -288,9 +288,9 @@ def counts(mailing: Mailing) -> list[tuple[str, int]]:
 
 def _server(mailing: Mailing, options: Mapping[str, object]) -> str:
     """The SMTP server a send would use, or what is wrong with its settings."""
-    from bulletin.config import load_config
+    from bulletin.commands.smtpconfig import outgoing
     from bulletin.errors import BulletinError
-    from bulletin.smtpconfig import outgoing
+    from bulletin.loading.config import load_config
 
     config = mailing.source.config
     try:
@@ -372,7 +372,7 @@ def _outbox_summary(
             "the new version",
             err=True,
         )
-    from bulletin.outbox import TEST_FOLDER
+    from bulletin.sending.outbox import TEST_FOLDER
 
     folder = outbox / TEST_FOLDER if test else outbox
     typer.echo(f"Messages are in {shown(folder)}/")

@@ -14,7 +14,7 @@ from bulletin.cli.base import EditionPath, app, reported, shown
 from bulletin.cli.sending import table
 
 if TYPE_CHECKING:
-    from bulletin.journal import Entry, Journal
+    from bulletin.sending.journal import Entry, Journal
 
 __all__: list[str] = []
 
@@ -51,7 +51,7 @@ def status_command(
 
       bulletin status edition.md --format json
     """
-    from bulletin.journal import Journal, State
+    from bulletin.sending.journal import Journal, State
 
     with reported():
         path = journal or _journal_of(edition)
@@ -69,9 +69,9 @@ def status_command(
 
 
 def _journal_of(edition: Path) -> Path:
-    from bulletin.journal import journal_path
-    from bulletin.message import list_id
-    from bulletin.source import load
+    from bulletin.loading.source import load
+    from bulletin.mail.message import list_id
+    from bulletin.sending.journal import journal_path
 
     return journal_path(list_id(load(edition).settings), edition)
 

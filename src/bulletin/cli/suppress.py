@@ -1,7 +1,7 @@
 """``bulletin suppress``: the list of people never to send to again.
 
 Unsubscribed and bounced addresses, kept in ``suppressed.csv`` beside
-bulletin.toml (see :mod:`bulletin.suppression`) and left out of every send.
+bulletin.toml (see :mod:`bulletin.mail.suppression`) and left out of every send.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bulletin.cli.base import EmailColumn, app, count, reported, shown
 from bulletin.errors import RecipientError
 
 if TYPE_CHECKING:
-    from bulletin.suppression import Suppression
+    from bulletin.mail.suppression import Suppression
 
 __all__ = ["suppress_app"]
 
@@ -57,7 +57,7 @@ _FileOption = Annotated[
 
 
 def _suppression_file(given: Path | None) -> Path:
-    from bulletin.config import find_config, load_config
+    from bulletin.loading.config import find_config, load_config
 
     if given is not None:
         return given
@@ -90,8 +90,8 @@ def suppress_add(
 
       bulletin suppress add bob@example.org --reason bounced --note "mailbox gone"
     """
-    from bulletin.recipients import Recipient
-    from bulletin.suppression import SuppressionList
+    from bulletin.mail.recipients import Recipient
+    from bulletin.mail.suppression import SuppressionList
 
     with reported():
         path = _suppression_file(file)
@@ -115,7 +115,7 @@ def suppress_remove(
 
       bulletin suppress remove ann@example.org
     """
-    from bulletin.suppression import SuppressionList
+    from bulletin.mail.suppression import SuppressionList
 
     with reported():
         path = _suppression_file(file)
@@ -152,7 +152,7 @@ def suppress_import(
 
       bulletin suppress import bounces.txt --reason bounced
     """
-    from bulletin.suppression import SuppressionList, read_addresses
+    from bulletin.mail.suppression import SuppressionList, read_addresses
 
     with reported():
         path = _suppression_file(file)
@@ -181,7 +181,7 @@ def suppress_list(
 
       bulletin suppress list --format csv > suppressed-copy.csv
     """
-    from bulletin.suppression import SuppressionList
+    from bulletin.mail.suppression import SuppressionList
 
     with reported():
         path = _suppression_file(file)
@@ -225,7 +225,7 @@ def suppress_list(
 def _entry(address: str, reason: Reason, note: str) -> Suppression:
     import datetime as dt
 
-    from bulletin.suppression import Suppression
+    from bulletin.mail.suppression import Suppression
 
     return Suppression(address, reason.value, dt.date.today(), note)
 

@@ -1,6 +1,30 @@
-"""The render pipeline: see :mod:`bulletin.rendering.pipeline` for the stages."""
+"""The render pipeline: see :mod:`bulletin.rendering.pipeline` for the stages.
 
-from bulletin.rendering.images import Asset
-from bulletin.rendering.pipeline import Rendered, render
+The pipeline (Jinja2, mjml-python, premailer, Pillow) is imported on first
+use, so that :mod:`bulletin.rendering.layouts` can be read without it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bulletin.rendering.images import Asset
+    from bulletin.rendering.pipeline import Rendered, render
 
 __all__ = ["Asset", "Rendered", "render"]
+
+_LAZY = {
+    "Asset": "bulletin.rendering.images",
+    "Rendered": "bulletin.rendering.pipeline",
+    "render": "bulletin.rendering.pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the pipeline on first use (PEP 562)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'bulletin.rendering' has no attribute {name!r}")

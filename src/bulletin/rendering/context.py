@@ -7,14 +7,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bulletin.blocks import Block, Button, Event, Image, Paragraph
 from bulletin.errors import ContentError
-from bulletin.fields import UNSUBSCRIBE_URL, marker
-from bulletin.inline import Emphasis, Link, Run, Strong, Text
-from bulletin.layouts import Layout
-from bulletin.model import Edition, Section
+from bulletin.model.blocks import Block, Button, Event, Image, Paragraph
+from bulletin.model.edition import Edition, Section
+from bulletin.model.fields import UNSUBSCRIBE_URL, marker
+from bulletin.model.settings import Settings
+from bulletin.model.text import Emphasis, Link, Run, Strong, Text
 from bulletin.rendering.dates import format_date, format_range
-from bulletin.settings import Settings
+from bulletin.rendering.layouts import Layout
 
 __all__ = ["Heading", "ImageRef", "Page", "slugify"]
 

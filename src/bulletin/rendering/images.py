@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.blocks import Image
 from bulletin.errors import ContentError
+from bulletin.model.blocks import Image
 from bulletin.rendering.context import ImageRef
 
 __all__ = ["Asset", "prepare_images"]

@@ -10,8 +10,17 @@ from html import escape
 
 from markupsafe import Markup
 
-from bulletin.fields import marker
-from bulletin.inline import Emphasis, Field, Inline, LineBreak, Link, Run, Strong, Text
+from bulletin.model.fields import marker
+from bulletin.model.text import (
+    Emphasis,
+    Field,
+    Inline,
+    LineBreak,
+    Link,
+    Run,
+    Strong,
+    Text,
+)
 
 __all__ = ["inline_html"]
 

@@ -22,21 +22,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.blocks import Block, Image
-from bulletin.colours import contrast_ratio
 from bulletin.errors import ContentError
-from bulletin.fields import field_names
-from bulletin.layouts import DEFAULT_LAYOUT, Layout, load_layout
-from bulletin.model import Edition
+from bulletin.model.blocks import Block, Image
+from bulletin.model.colours import contrast_ratio
+from bulletin.model.edition import Edition
+from bulletin.model.fields import field_names
+from bulletin.model.settings import Settings
 from bulletin.rendering.context import Page, slugify
+from bulletin.rendering.css import inline_css
 from bulletin.rendering.images import Asset, prepare_images
-from bulletin.rendering.inline import inline_css
+from bulletin.rendering.layouts import DEFAULT_LAYOUT, Layout, load_layout
 from bulletin.rendering.mjml import compile_mjml
+from bulletin.rendering.plaintext import plain_text
 from bulletin.rendering.template import render_css, render_mjml
-from bulletin.rendering.text import plain_text
 from bulletin.rendering.tracking import tag_html, tag_text
 from bulletin.rendering.validate import check_mjml
-from bulletin.settings import Settings
 
 __all__ = ["Rendered", "collect_images", "render"]
 

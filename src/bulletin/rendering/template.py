@@ -10,12 +10,20 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from bulletin.blocks import Block, BulletList, Callout, Contact, Event, Paragraph, Quote
 from bulletin.errors import LayoutError
-from bulletin.inline import Text
-from bulletin.layouts import ENTRY_TEMPLATE
+from bulletin.model.blocks import (
+    Block,
+    BulletList,
+    Callout,
+    Contact,
+    Event,
+    Paragraph,
+    Quote,
+)
+from bulletin.model.text import Text
 from bulletin.paths import cache_folder
 from bulletin.rendering.context import Heading, Page
+from bulletin.rendering.layouts import ENTRY_TEMPLATE
 from bulletin.rendering.markup import inline_html
 
 __all__ = ["INLINE_CSS", "flow", "render_css", "render_mjml", "render_template"]

@@ -1,0 +1,81 @@
+"""What ``bulletin check`` found: findings, each an error or a warning, with where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from bulletin.commands.build import GMAIL_CLIP_BYTES
+from bulletin.errors import Location
+
+__all__ = ["Finding", "Level", "Report"]
+
+Level = Literal["error", "warning"]
+"""``error``: do not send like this. ``warning``: worth fixing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the editor should look at."""
+
+    level: Level
+    """``error`` (do not send like this) or ``warning`` (worth fixing)."""
+    code: str
+    """A stable name for the kind of finding, e.g. ``vague-link``."""
+    message: str
+    """What is wrong and what would work, in one line."""
+    location: Location = field(default_factory=Location)
+    """Where: file:line:col for an edition file, else the block path."""
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where + ': ' if where else ''}{self.level}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The findings for one edition, and its size."""
+
+    path: Path
+    """The edition file."""
+    findings: tuple[Finding, ...]
+    """Everything found, errors first."""
+    html_bytes: int | None = None
+    """The email's HTML size (None when it could not be rendered)."""
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The errors."""
+        return [item for item in self.findings if item.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The warnings."""
+        return [item for item in self.findings if item.level == "warning"]
+
+    def passed(self, *, strict: bool = False) -> bool:
+        """True when there are no errors (and, if ``strict``, no warnings)."""
+        return not self.errors and not (strict and self.warnings)
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form: counts, size and every finding."""
+        return {
+            "path": str(self.path),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "html_bytes": self.html_bytes,
+            "clip_bytes": GMAIL_CLIP_BYTES,
+            "findings": [
+                {
+                    "level": item.level,
+                    "code": item.code,
+                    "message": item.message,
+                    "file": str(item.location.file) if item.location.file else None,
+                    "line": item.location.line,
+                    "column": item.location.column,
+                    "block": item.location.block or None,
+                }
+                for item in self.findings
+            ],
+        }

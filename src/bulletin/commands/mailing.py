@@ -1,0 +1,262 @@
+"""An edition and a recipient list, made ready to send: what ``bulletin send`` prepares.
+
+:func:`prepare` loads and renders the edition once, reads the recipient
+list, takes out everyone on the suppression list, and builds the message
+template that fills each recipient in. It gathers everything worth saying
+before a send: warnings (a field no column fills, a mailto-only unsubscribe)
+and problems that must stop a real send (no sender, no unsubscribe secret).
+Delivery (an outbox folder, or SMTP) takes a :class:`Mailing` from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.commands.build import captured_warnings, render_source
+from bulletin.errors import RecipientError, SendError
+from bulletin.loading.config import SUPPRESSIONS_NAME, load_config
+from bulletin.loading.source import Source, load
+from bulletin.mail.message import EMAIL, MessageTemplate, PersonalMessage
+from bulletin.mail.recipients import Recipient, RecipientList, read_recipients
+from bulletin.mail.suppression import SuppressionList
+from bulletin.mail.unsubscribe import secrets_from_env
+from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
+from bulletin.rendering import Rendered
+
+__all__ = [
+    "NO_LIST",
+    "TEST_SALT",
+    "Mailing",
+    "find_recipient",
+    "prepare",
+    "secret_for",
+    "suppressions_path",
+]
+
+NO_LIST = Path("(none)")
+"""The path of an empty recipient list made for test copies alone."""
+
+TEST_SALT = "test"
+"""Mixed into test copies' Message-IDs, so a later real send is not taken for a repeat."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mailing:
+    """One edition to one recipient list, ready to go out."""
+
+    source: Source
+    rendered: Rendered
+    template: MessageTemplate
+    """Fills each recipient in; built once."""
+    recipients: RecipientList
+    """The list as read, with the rows set aside."""
+    to_send: tuple[Recipient, ...]
+    """The recipients to send to: valid, distinct and not suppressed, in file order."""
+    suppressed: tuple[Recipient, ...]
+    """Recipients left out because they are on the suppression list."""
+    suppressions: Path
+    """The suppression list's file."""
+    warnings: tuple[str, ...]
+    """Things worth knowing before sending."""
+    problems: tuple[str, ...]
+    """What must be put right before a real send; empty when ready."""
+
+    @property
+    def ready(self) -> bool:
+        """True when nothing stops a real send."""
+        return not self.problems
+
+    def messages(self) -> Iterator[PersonalMessage]:
+        """Each recipient's message, in list order."""
+        for recipient in self.to_send:
+            yield self.template.personal(recipient)
+
+    def test_messages(self, addresses: Iterable[str]) -> list[PersonalMessage]:
+        """Test copies for ``addresses``, with their own Message-IDs.
+
+        An address on the recipient list gets that row's merge fields, so a
+        test to oneself shows one's own greeting.
+
+        Raises:
+            RecipientError: an address is not valid.
+        """
+        template = MessageTemplate(
+            self.rendered,
+            self.source.settings,
+            self.template.date,
+            secret=self.template.secret,
+            salt=TEST_SALT,
+        )
+        copies: dict[str, PersonalMessage] = {}
+        for address in addresses:
+            listed = self.recipients.find(address) or Recipient.of(address)
+            if listed.key not in copies:
+                copies[listed.key] = template.personal(listed)
+        return list(copies.values())
+
+
+def suppressions_path(source: Source) -> Path:
+    """The suppression list's file for ``source``: as bulletin.toml says, or beside the edition."""
+    if source.config is not None:
+        found = load_config(source.config).suppressions
+        if found is not None:
+            return found
+    return source.path.parent / SUPPRESSIONS_NAME
+
+
+def secret_for(source: Source, environ: Mapping[str, str] | None = None) -> str | None:
+    """The unsubscribe secret that signs tokens, or None when the links need none.
+
+    Raises:
+        SendError: ``unsubscribe_url`` has ``{token}`` and the secret is not set.
+    """
+    url = source.settings.unsubscribe_url
+    if url is None or "{token}" not in url:
+        return None
+    return secrets_from_env(environ)[0]
+
+
+def prepare(
+    edition: Path | Source,
+    recipients: Path | RecipientList,
+    *,
+    email_column: str | None = None,
+    suppressions: Path | None = None,
+    date: dt.datetime | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Mailing:
+    """Render ``edition`` once and match it with ``recipients``.
+
+    Args:
+        edition: the edition file, or an edition already loaded.
+        recipients: the recipient CSV, or a list already read.
+        email_column: the email column's header, if not a usual one.
+        suppressions: the suppression list's file; by default the one
+            bulletin.toml names, or ``suppressed.csv`` beside it.
+        date: the Date header; now when None.
+        environ: where to find :data:`~bulletin.mail.unsubscribe.SECRET_ENV`.
+
+    Raises:
+        BulletinError: the edition or the recipient list cannot be read.
+    """
+    with captured_warnings() as warnings:
+        source = edition if isinstance(edition, Source) else load(edition)
+        rendered = render_source(source)
+    if not isinstance(recipients, RecipientList):
+        recipients = read_recipients(recipients, email_column=email_column)
+    warnings.extend(recipients.warnings)
+    problems: list[str] = []
+    settings = source.settings
+    if settings.sender is None:
+        problems.append(
+            "no sender: add [sender] with name and address to bulletin.toml, e.g. "
+            'name = "Example Partnership" and address = "news@example.org"'
+        )
+    if settings.unsubscribe_url is None and settings.unsubscribe_mailto is None:
+        problems.append(
+            "no unsubscribe_url in bulletin.toml: bulk mail must let readers "
+            'unsubscribe; add e.g. unsubscribe_url = "https://example.org/'
+            'unsubscribe?token={token}"'
+        )
+    elif not settings.one_click_unsubscribe:
+        warnings.append(
+            "unsubscribing cannot take one click: Gmail and Yahoo expect bulk mail to "
+            "have an https One-Click unsubscribe link (RFC 8058), and may file it as "
+            "spam without one; set unsubscribe_url to an https address with {token}"
+        )
+    try:
+        secret = secret_for(source, environ)
+    except SendError as error:
+        secret = None
+        problems.append(str(error))
+    if suppressions is not None and not suppressions.is_file():
+        raise RecipientError(
+            f"{suppressions}: no such suppression list; check the name, or leave "
+            "out --suppressions to use suppressed.csv beside bulletin.toml"
+        )
+    path = suppressions or suppressions_path(source)
+    suppression_list = SuppressionList.load(path)
+    to_send: list[Recipient] = []
+    suppressed: list[Recipient] = []
+    for recipient in recipients:
+        (suppressed if suppression_list.has_key(recipient.key) else to_send).append(
+            recipient
+        )
+    if recipients.path != NO_LIST:
+        warnings.extend(_field_warnings(rendered, recipients, to_send))
+    needing_utf8 = sum(recipient.smtputf8 for recipient in to_send)
+    if needing_utf8:
+        warnings.append(
+            f"{needing_utf8} {'address has' if needing_utf8 == 1 else 'addresses have'}"
+            " non-ASCII letters before the @, so the mail server must support "
+            "SMTPUTF8 to deliver to them"
+        )
+    template = MessageTemplate(
+        rendered,
+        settings,
+        date or dt.datetime.now().astimezone().replace(microsecond=0),
+        secret=secret,
+    )
+    return Mailing(
+        source=source,
+        rendered=rendered,
+        template=template,
+        recipients=recipients,
+        to_send=tuple(to_send),
+        suppressed=tuple(suppressed),
+        suppressions=path,
+        warnings=tuple(warnings),
+        problems=tuple(problems),
+    )
+
+
+def _field_warnings(
+    rendered: Rendered, recipients: RecipientList, to_send: list[Recipient]
+) -> list[str]:
+    """Fields the edition asks for that the list leaves empty."""
+    defaults: dict[str, str] = {}
+    for document in (rendered.text, rendered.html):
+        for name, default in split_fields(document)[1]:
+            defaults.setdefault(name, default)
+    warnings = []
+    for name in sorted(set(defaults) - {UNSUBSCRIBE_URL, EMAIL}):
+        default = defaults[name]
+        fallback = f"the default {default!r}" if default else "nothing in its place"
+        if name not in recipients.fields:
+            warnings.append(
+                f"the edition uses {{{{ {name} }}}} but {recipients.path.name} has no "
+                f"{name} column, so everyone gets {fallback}"
+            )
+            continue
+        empty = sum(1 for recipient in to_send if not recipient.fields.get(name))
+        if empty and not default:
+            warnings.append(
+                f"{empty} recipient{'s' if empty != 1 else ''} have no {name} and "
+                f"{{{{ {name} }}}} has no default, so they get nothing in its place; "
+                f"write {{{{ {name} | a default }}}}"
+            )
+    return warnings
+
+
+def find_recipient(recipients: RecipientList, address: str) -> Recipient:
+    """The recipient ``address`` on the list, for ``--as``.
+
+    Raises:
+        RecipientError: the address is not on the list; says if it was set aside.
+    """
+    found = recipients.find(address)
+    if found is not None:
+        return found
+    key = address.strip().casefold()
+    for rejection in recipients.rejected:
+        if rejection.value.casefold() == key:
+            raise RecipientError(
+                f"{recipients.path}: row {rejection.row}: {address} gets nothing, "
+                f"because the row was set aside: {rejection.reason}"
+            )
+    raise RecipientError(
+        f"{address} is not on {recipients.path} ({len(recipients)} recipients)"
+    )

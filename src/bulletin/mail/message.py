@@ -1,0 +1,358 @@
+"""A rendered edition as email messages: built once, then filled in per recipient.
+
+``multipart/alternative`` with the plain text first and the HTML last (mail
+clients show the last part they can), wrapped in ``multipart/related`` with
+the images when they are embedded (``cid:``). Lines end in CRLF and none is
+longer than 76 octets in the bodies (quoted-printable and base64) or 998 in
+the headers; non-ASCII names and subjects are RFC 2047 encoded.
+
+Building an ``email.message.EmailMessage`` per recipient costs milliseconds,
+so a :class:`MessageTemplate` builds the message once, with the email
+package, and keeps its bytes in pieces: the quoted-printable body is encoded
+once around each personal field marker, each piece ending in a soft line
+break. Filling a recipient in encodes only their values and joins the pieces.
+The same edition, date and recipient always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from bulletin.mail.mime import (
+    QuotedPrintable,
+    address_header,
+    check_header,
+    subject_header,
+)
+from bulletin.mail.unsubscribe import unsubscribe_link, unsubscribe_token
+from bulletin.model.fields import UNSUBSCRIBE_URL
+from bulletin.model.settings import Settings
+from bulletin.rendering import Rendered
+from bulletin.rendering.context import slugify
+
+if TYPE_CHECKING:
+    from bulletin.mail.recipients import Recipient
+
+__all__ = [
+    "FALLBACK_DOMAIN",
+    "PREVIEW_TOKEN",
+    "MessageTemplate",
+    "PersonalMessage",
+    "edition_message",
+    "list_id",
+    "message_id",
+    "personal_values",
+    "preview_values",
+]
+
+FALLBACK_DOMAIN = "bulletin.invalid"
+"""The Message-ID domain when no sender is set (``.invalid`` is reserved: RFC 2606)."""
+
+PREVIEW_TOKEN = "preview"
+"""The unsubscribe token in copies made without the secret (build, preview)."""
+
+EMAIL = "email"
+"""The field that holds the recipient's own address."""
+
+_TEXT = b"bulletin-text-part-placeholder"
+_HTML = b"bulletin-html-part-placeholder"
+_PRINTABLE = "".join(chr(code) for code in range(0x20, 0x7F)) + "\r\n"
+
+
+def list_id(settings: Settings) -> str | None:
+    """The list's id: ``list_id`` as set, else made from the publisher and sender.
+
+    Example:
+        >>> from bulletin.model.settings import Sender
+        >>> list_id(Settings(publisher="Example Partnership", sender=Sender("E", "news@example.org")))
+        'example-partnership.example.org'
+    """
+    if settings.list_id:
+        return settings.list_id
+    if settings.sender is None:
+        return None
+    label = slugify(settings.publisher) if settings.publisher else "bulletin"
+    return f"{label}.{settings.sender.domain}"
+
+
+def message_id(rendered: Rendered, domain: str, *, salt: str = "") -> str:
+    """A Message-ID that is the same for the same content (and ``salt``).
+
+    Never the host name: it would leak the editor's machine.
+    """
+    return _message_id(_digest(rendered, salt), rendered.slug, domain)
+
+
+def _message_id(hexdigest: str, slug: str, domain: str) -> str:
+    return f"<{hexdigest[:32]}.{slug[:40] or 'edition'}@{domain}>"
+
+
+def preview_values(settings: Settings) -> dict[str, str]:
+    """Field values for a preview copy: defaults everywhere, a sample unsubscribe link."""
+    return personal_values(settings, None, None)
+
+
+def personal_values(
+    settings: Settings, recipient: Recipient | None, secret: str | None
+) -> dict[str, str]:
+    """The field values for ``recipient``: their columns, address and unsubscribe link.
+
+    Without a recipient, only the unsubscribe link, for a sample reader; without
+    a ``secret``, its token is ``preview``.
+    """
+    values = {} if recipient is None else dict(recipient.fields)
+    address = "reader@example.org" if recipient is None else recipient.address
+    if recipient is not None:
+        values[EMAIL] = address
+    template = settings.unsubscribe_url
+    if template is not None:
+        token = PREVIEW_TOKEN
+        if secret is not None and recipient is not None and "{token}" in template:
+            token = unsubscribe_token(address, list_id(settings) or "", secret)
+        values[UNSUBSCRIBE_URL] = unsubscribe_link(template, address, token)
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalMessage:
+    """One recipient's message, ready for the wire or a file."""
+
+    recipient: Recipient | None
+    message_id: str
+    data: bytes
+    """The whole message, CRLF line endings."""
+    smtputf8: bool
+    """True when it must be sent with the SMTPUTF8 extension (a non-ASCII address)."""
+
+
+class MessageTemplate:
+    """An edition's message, built once, that :meth:`personal` fills in per recipient.
+
+    Args:
+        rendered: the rendered edition.
+        settings: the sender (From, Message-ID domain), list id and
+            unsubscribe addresses.
+        date: the Date header; a date means midnight UTC.
+        secret: the unsubscribe secret that signs each recipient's token; None
+            gives every copy the token ``preview`` (for previews only).
+        salt: mixed into every Message-ID, so that e.g. a test send and the
+            real one differ.
+
+    Raises:
+        ContentError: a header value holds a line break or control character.
+    """
+
+    def __init__(
+        self,
+        rendered: Rendered,
+        settings: Settings,
+        date: dt.date | dt.datetime,
+        *,
+        secret: str | None = None,
+        salt: str = "",
+    ) -> None:
+        self.rendered = rendered
+        self.settings = settings
+        self.date = date
+        self.secret = secret
+        self.salt = salt
+        self.list_id = list_id(settings)
+        self.domain = settings.sender.domain if settings.sender else FALLBACK_DOMAIN
+        self._digest = _digest(rendered, salt)
+        self._text = QuotedPrintable(rendered.text, str)
+        self._html = QuotedPrintable(rendered.html, html.escape)
+        sender = settings.sender
+        self._from = (
+            address_header("From", sender.name, sender.address) if sender else b""
+        )
+        self._subject = subject_header(rendered.subject)
+        self._list_id = (
+            address_header("List-Id", settings.publisher, self.list_id)
+            if self.list_id
+            else b""
+        )
+        skeleton = _skeleton(rendered, settings, date, self._digest)
+        head, rest = skeleton.split(b"\r\n\r\n", 1)
+        date_line, others = head.split(b"\r\n", 1)
+        assert date_line.startswith(b"Date: ")
+        self._heads = (date_line + b"\r\n", others)
+        before_text, rest = rest.split(_TEXT, 1)
+        between, after_html = rest.split(_HTML, 1)
+        self._pieces = (b"\r\n\r\n" + before_text, between, after_html)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of everything sent but the date and each recipient's values.
+
+        The send journal keeps it, to notice an edition changed between runs.
+        """
+        hasher = hashlib.sha256(self._digest.encode("ascii"))
+        settings = self.settings
+        for part in (
+            self._from,
+            self._subject,
+            self._list_id,
+            self._heads[1],
+            (settings.unsubscribe_url or "").encode(),
+            (settings.unsubscribe_mailto or "").encode(),
+        ):
+            hasher.update(part)
+            hasher.update(b"\0")
+        return hasher.hexdigest()
+
+    def message_id(self, recipient: Recipient | None) -> str:
+        """The Message-ID of ``recipient``'s copy: one per edition, recipient and salt."""
+        slug = self.rendered.slug
+        if recipient is None:
+            return _message_id(self._digest, slug, self.domain)
+        mixed = hashlib.sha256(f"{self._digest}\0{recipient.key}".encode()).hexdigest()
+        return _message_id(mixed, slug, self.domain)
+
+    def values(self, recipient: Recipient | None) -> dict[str, str]:
+        """The field values for ``recipient``: their columns, address and unsubscribe link."""
+        return personal_values(self.settings, recipient, self.secret)
+
+    def personal(self, recipient: Recipient | None = None) -> PersonalMessage:
+        """The message for ``recipient``; without one, a copy with no To and field defaults.
+
+        Raises:
+            ContentError: the recipient's address cannot go in a header.
+        """
+        values = self.values(recipient)
+        to = b""
+        if recipient is not None:
+            check_header("To", recipient.address)
+            # The ASCII (IDNA) form whenever there is one: only SMTPUTF8 mail may
+            # carry UTF-8 in its headers.
+            to = b"To: " + recipient.envelope.encode("utf-8") + b"\r\n"
+        message_id = self.message_id(recipient)
+        unsubscribe = self._list_unsubscribe(values.get(UNSUBSCRIBE_URL))
+        data = b"".join(
+            (
+                self._from,
+                to,
+                self._subject,
+                self._heads[0],
+                b"Message-ID: ",
+                message_id.encode("ascii"),
+                b"\r\n",
+                self._list_id,
+                b"List-Unsubscribe: " + unsubscribe + b"\r\n" if unsubscribe else b"",
+                self._heads[1],
+                self._pieces[0],
+                self._text.fill(values),
+                self._pieces[1],
+                self._html.fill(values),
+                self._pieces[2],
+            )
+        )
+        return PersonalMessage(
+            recipient,
+            message_id,
+            data,
+            smtputf8=recipient is not None and recipient.smtputf8,
+        )
+
+    def _list_unsubscribe(self, link: str | None) -> bytes:
+        links = []
+        if link is not None:
+            links.append(f"<{link}>")
+        mailto = self.settings.unsubscribe_mailto
+        if mailto and not (link or "").startswith("mailto:"):
+            links.append(f"<mailto:{mailto}?subject=unsubscribe>")
+        # An address with non-ASCII letters is sent percent-encoded (RFC 3987).
+        return quote(",\r\n ".join(links), safe=_PRINTABLE).encode("ascii")
+
+
+def _skeleton(
+    rendered: Rendered, settings: Settings, date: dt.date | dt.datetime, digest: str
+) -> bytes:
+    """The message from Date on, with placeholders for the two bodies."""
+    when = (
+        date
+        if isinstance(date, dt.datetime)
+        else dt.datetime.combine(date, dt.time(), dt.UTC)
+    )
+    body = EmailMessage(policy=SMTP)
+    body.set_content(_TEXT.decode(), cte="quoted-printable")
+    body.add_alternative(_HTML.decode(), subtype="html", cte="quoted-printable")
+    body.set_boundary(f"alt-{digest[:24]}")
+    for part in (body, *body.iter_parts()):
+        del part["MIME-Version"]  # only the message itself carries it
+    message = EmailMessage(policy=SMTP)
+    headers: dict[str, str | None] = {
+        "Date": format_datetime(when),
+        "List-Unsubscribe-Post": (
+            "List-Unsubscribe=One-Click" if settings.one_click_unsubscribe else None
+        ),
+        "MIME-Version": "1.0",
+    }
+    for name, value in headers.items():
+        if value is None:
+            continue
+        message[name] = value
+    if rendered.images_embedded and rendered.assets:
+        message["Content-Type"] = "multipart/related"
+        message.set_param("type", "multipart/alternative")
+        message.set_boundary(f"rel-{digest[:24]}")
+        message.attach(body)
+        for asset in rendered.assets:
+            maintype, _, subtype = asset.content_type.partition("/")
+            image = EmailMessage(policy=SMTP)
+            image.set_content(
+                asset.data,
+                maintype,
+                subtype,
+                cid=f"<{asset.name}>",
+                filename=asset.name,
+                disposition="inline",
+            )
+            del image["MIME-Version"]
+            message.attach(image)
+    else:
+        for name, value in body.items():
+            message[name] = value
+        message.set_payload(body.get_payload())
+    return message.as_bytes(policy=SMTP)
+
+
+def edition_message(
+    rendered: Rendered,
+    settings: Settings,
+    date: dt.date | dt.datetime,
+    *,
+    recipient: Recipient | None = None,
+    secret: str | None = None,
+    salt: str = "",
+) -> EmailMessage:
+    """One message as an ``EmailMessage``, e.g. to inspect or hand to another library.
+
+    Sending many? Build a :class:`MessageTemplate` once and call its
+    :meth:`~MessageTemplate.personal` per recipient: it is much faster.
+
+    Raises:
+        ContentError: a header value holds a line break or control character.
+    """
+    template = MessageTemplate(rendered, settings, date, secret=secret, salt=salt)
+    message = message_from_bytes(template.personal(recipient).data, policy=SMTP)
+    assert isinstance(message, EmailMessage)  # the SMTP policy's message class
+    return message
+
+
+def _digest(rendered: Rendered, salt: str) -> str:
+    hasher = hashlib.sha256()
+    for part in (rendered.subject, rendered.html, rendered.text, salt):
+        hasher.update(part.encode("utf-8"))
+        hasher.update(b"\0")
+    for asset in rendered.assets:
+        hasher.update(asset.name.encode("ascii"))
+    return hasher.hexdigest()

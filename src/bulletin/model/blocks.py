@@ -1,0 +1,404 @@
+"""The blocks an edition is made of: pure data, validated when made.
+
+Every text field takes a ``str`` (read as the inline Markdown subset, see
+:mod:`bulletin.model.text`) or a :class:`~bulletin.model.text.Text`. A block that is
+wrong raises :class:`~bulletin.errors.ContentError` naming the block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import TypeAlias
+from urllib.parse import urlsplit
+
+from bulletin.errors import ContentError
+from bulletin.model.links import check_link, is_email_address
+from bulletin.model.text import Text, TextLike
+
+__all__ = [
+    "Block",
+    "BulletList",
+    "Button",
+    "Callout",
+    "Contact",
+    "Divider",
+    "Event",
+    "Image",
+    "ListItem",
+    "Paragraph",
+    "Quote",
+]
+
+MAX_IMAGE_WIDTH = 1200
+"""The widest an image may be displayed, in CSS pixels."""
+
+
+def _set(block: object, **values: object) -> None:
+    for name, value in values.items():
+        object.__setattr__(block, name, value)
+
+
+def _text(value: TextLike, what: str) -> Text:
+    try:
+        return Text.coerce(value)
+    except ContentError as error:
+        raise error.within(what) from None
+
+
+def _optional_text(value: TextLike | None, what: str) -> Text | None:
+    return None if value is None else _text(value, what)
+
+
+def _required_text(value: TextLike, what: str, field: str) -> Text:
+    text = _text(value, what)
+    if not text:
+        raise ContentError(f"{field} is empty").within(what)
+    return text
+
+
+def _link(url: str | None, what: str) -> str | None:
+    if url is None:
+        return None
+    try:
+        return check_link(url, what=what)
+    except ContentError as error:
+        raise error.within(what) from None
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Paragraph:
+    """A paragraph of inline text."""
+
+    text: Text
+    """The paragraph's text."""
+
+    def __init__(self, text: TextLike) -> None:
+        _set(self, text=_required_text(text, "paragraph", "paragraph text"))
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class ListItem:
+    """One item of a :class:`BulletList`, perhaps with a nested list."""
+
+    text: Text
+    """The item's text."""
+    children: tuple[ListItem, ...]
+    """Nested items, shown indented under this one."""
+
+    def __init__(self, text: TextLike, children: Iterable[ListItemLike] = ()) -> None:
+        _set(
+            self,
+            text=_required_text(text, "list item", "list item text"),
+            children=_items(children),
+        )
+
+
+ListItemLike: TypeAlias = "ListItem | TextLike | Sequence[ListItemLike]"
+
+
+def _items(values: Iterable[ListItemLike]) -> tuple[ListItem, ...]:
+    """Turn ``["a", ["a1", "a2"], "b"]`` into items, a nested list joining the item before it."""
+    if isinstance(values, str | Text):
+        raise ContentError("list items must be a list of texts, not a single text")
+    items: list[ListItem] = []
+    for value in values:
+        if isinstance(value, ListItem):
+            items.append(value)
+        elif isinstance(value, str | Text):
+            items.append(ListItem(value))
+        else:
+            if not items:
+                raise ContentError("a nested list must follow the item it belongs to")
+            parent = items.pop()
+            items.append(ListItem(parent.text, (*parent.children, *_items(value))))
+    return tuple(items)
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class BulletList:
+    """A bulleted or numbered list; items may nest."""
+
+    items: tuple[ListItem, ...]
+    """The items, in order."""
+    numbered: bool
+    """True for a numbered list, False for bullets."""
+
+    def __init__(
+        self, items: Iterable[ListItemLike], *, numbered: bool = False
+    ) -> None:
+        what = "numbered list" if numbered else "bullet list"
+        try:
+            converted = _items(items)
+        except ContentError as error:
+            raise error.within(what) from None
+        if not converted:
+            raise ContentError("list has no items").within(what)
+        _set(self, items=converted, numbered=numbered)
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Image:
+    """A picture: a local file (relative to the edition) or an https URL."""
+
+    src: str
+    """A path relative to the edition's folder, or an https URL."""
+    alt: str
+    """What the picture shows, for people who cannot see it. Required."""
+    width: int | None
+    """Display width in CSS pixels; the layout's content width when None."""
+    link: str | None
+    """Where a click on the picture goes."""
+    caption: Text | None
+    """A caption shown under the picture."""
+
+    def __init__(
+        self,
+        src: str | PurePath,
+        alt: str,
+        *,
+        width: int | None = None,
+        link: str | None = None,
+        caption: TextLike | None = None,
+    ) -> None:
+        source = str(src).replace("\\", "/") if isinstance(src, PurePath) else src
+        if not source:
+            raise ContentError(
+                "image has no src; give a file path or https URL"
+            ).within("image")
+        if not alt or not alt.strip():
+            raise ContentError(
+                f"image {source!r} has no alt text; say what the picture shows, "
+                "e.g. alt='Children playing in a park'"
+            ).within("image")
+        scheme = urlsplit(source).scheme.lower()
+        if scheme and len(scheme) > 1 and scheme != "https":
+            raise ContentError(
+                f"image {source!r} must be a local file or an https:// URL"
+            ).within("image")
+        if not scheme and not source.lower().endswith(_IMAGE_SUFFIXES):
+            raise ContentError(
+                f"image {source!r} is not a picture file; use "
+                + ", ".join(_IMAGE_SUFFIXES)
+            ).within("image")
+        if width is not None and not (
+            isinstance(width, int)
+            and not isinstance(width, bool)
+            and 0 < width <= MAX_IMAGE_WIDTH
+        ):
+            raise ContentError(
+                f"image {source!r} width {width!r} must be a whole number of pixels "
+                f"from 1 to {MAX_IMAGE_WIDTH}"
+            ).within("image")
+        _set(
+            self,
+            src=source,
+            alt=alt.strip(),
+            width=width,
+            link=_link(link, "image link"),
+            caption=_optional_text(caption, "image caption"),
+        )
+
+    @property
+    def is_remote(self) -> bool:
+        """True when ``src`` is an https URL rather than a local file."""
+        return self.src.lower().startswith("https://")
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Button:
+    """A call to action: a prominent link."""
+
+    label: str
+    """The button's words, e.g. "Book your place"."""
+    href: str
+    """Where it goes."""
+
+    def __init__(self, label: str, href: str) -> None:
+        if not label or not label.strip():
+            raise ContentError("button has no label").within("button")
+        _set(self, label=label.strip(), href=_link(href, "button"))
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Quote:
+    """A quotation, with an optional attribution."""
+
+    text: Text
+    """What was said."""
+    attribution: Text | None
+    """Who said it."""
+
+    def __init__(self, text: TextLike, attribution: TextLike | None = None) -> None:
+        _set(
+            self,
+            text=_required_text(text, "quote", "quote text"),
+            attribution=_optional_text(attribution, "quote attribution"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Divider:
+    """A horizontal rule between blocks."""
+
+
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Contact:
+    """Contact details: an address, a phone number, an email address, a website."""
+
+    heading: str | None
+    """A heading such as "Contact us"; the layout's own words when None."""
+    name: str | None
+    """An organisation or person."""
+    address: tuple[str, ...]
+    """Address lines."""
+    phone: str | None
+    """A phone number, shown as written and linked with tel:."""
+    email: str | None
+    """An email address, linked with mailto:."""
+    website: str | None
+    """A web address; ``www.example.org`` is linked as https://www.example.org."""
+
+    def __init__(
+        self,
+        *,
+        heading: str | None = None,
+        name: str | None = None,
+        address: Sequence[str] = (),
+        phone: str | None = None,
+        email: str | None = None,
+        website: str | None = None,
+    ) -> None:
+        if isinstance(address, str):
+            address = [line.strip() for line in address.split(",")]
+        if phone is not None and not _PHONE.fullmatch(phone.strip()):
+            raise ContentError(
+                f"phone number {phone!r} is not a phone number; write digits, "
+                "spaces and an optional leading +, e.g. 03000 265770"
+            ).within("contact")
+        if email is not None and not is_email_address(email):
+            raise ContentError(
+                f"email address {email!r} is not valid; write e.g. news@example.org"
+            ).within("contact")
+        if website is not None:
+            _link(_website_href(website), "contact website")
+        if not any((name, address, phone, email, website)):
+            raise ContentError("contact block has no details").within("contact")
+        _set(
+            self,
+            heading=heading,
+            name=name,
+            address=tuple(line for line in address if line),
+            phone=phone.strip() if phone else None,
+            email=email,
+            website=website,
+        )
+
+    @property
+    def phone_href(self) -> str | None:
+        """The ``tel:`` link for :attr:`phone`."""
+        if self.phone is None:
+            return None
+        # "+44 (0)3000 265770": the (0) is dialled only from inside the country.
+        return "tel:" + re.sub(r"[^0-9+]", "", self.phone.replace("(0)", ""))
+
+    @property
+    def website_href(self) -> str | None:
+        """The link for :attr:`website`."""
+        return None if self.website is None else _website_href(self.website)
+
+
+def _website_href(website: str) -> str:
+    return website if "://" in website else f"https://{website}"
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Event:
+    """Something happening on a date (or from one date to another)."""
+
+    title: Text
+    """What is happening."""
+    date: dt.date
+    """The day it happens, or starts."""
+    end_date: dt.date | None
+    """The last day, for events over several days."""
+    time: str | None
+    """A time of day as the editor writes it, e.g. "10am to 12 noon"."""
+    location: str | None
+    """Where, e.g. "Online (Teams)" or an address."""
+    details: Text | None
+    """A short description."""
+    link: str | None
+    """Where to book or read more."""
+
+    def __init__(
+        self,
+        title: TextLike,
+        date: dt.date,
+        *,
+        end_date: dt.date | None = None,
+        time: str | None = None,
+        location: str | None = None,
+        details: TextLike | None = None,
+        link: str | None = None,
+    ) -> None:
+        if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
+            raise ContentError(
+                f"event date {date!r} must be a date, e.g. datetime.date(2025, 2, 6)"
+            ).within("event")
+        if end_date is not None and (
+            isinstance(end_date, dt.datetime) or not isinstance(end_date, dt.date)
+        ):
+            raise ContentError(
+                f"event end date {end_date!r} must be a date, e.g. datetime.date(2025, 2, 9)"
+            ).within("event")
+        if end_date is not None and end_date < date:
+            raise ContentError(
+                f"event ends ({end_date.isoformat()}) before it starts ({date.isoformat()})"
+            ).within("event")
+        _set(
+            self,
+            title=_required_text(title, "event", "event title"),
+            date=date,
+            end_date=None if end_date == date else end_date,
+            time=time,
+            location=location,
+            details=_optional_text(details, "event details"),
+            link=_link(link, "event link"),
+        )
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Callout:
+    """A boxed "more information" note, usually pointing somewhere to read more."""
+
+    text: Text
+    """The note."""
+    title: str | None
+    """A title; the layout's "More information" when None."""
+
+    def __init__(self, text: TextLike, *, title: str | None = None) -> None:
+        _set(self, text=_required_text(text, "callout", "callout text"), title=title)
+
+
+Block: TypeAlias = (
+    Paragraph
+    | BulletList
+    | Image
+    | Button
+    | Quote
+    | Divider
+    | Contact
+    | Event
+    | Callout
+)
+"""Any block a section, article or intro can hold."""

@@ -1,0 +1,289 @@
+"""The edition: sections and articles holding blocks. Pure data, no I/O.
+
+Build an edition declaratively::
+
+    Edition("News - January 2025", date(2025, 1, 15), sections=[
+        Section("Training", [Paragraph("Book now."), BulletList(["One", "Two"])]),
+    ])
+
+or fluently::
+
+    edition = Edition("News - January 2025", date(2025, 1, 15))
+    edition.section("Training").paragraph("Book now.").bullets(["One", "Two"])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Self
+
+from bulletin.errors import ContentError
+from bulletin.model.blocks import (
+    Block,
+    BulletList,
+    Button,
+    Callout,
+    Contact,
+    Divider,
+    Event,
+    Image,
+    ListItemLike,
+    Paragraph,
+    Quote,
+)
+from bulletin.model.headers import is_header_safe
+from bulletin.model.text import Text, TextLike
+
+__all__ = ["Article", "Edition", "Section"]
+
+_BLOCK_TYPES = (
+    Paragraph,
+    BulletList,
+    Image,
+    Button,
+    Quote,
+    Divider,
+    Contact,
+    Event,
+    Callout,
+)
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def _blocks(
+    values: Iterable[Block | TextLike], where: str, start: int = 1
+) -> list[Block]:
+    """Check each block; a bare string becomes a :class:`Paragraph`.
+
+    ``start`` is the number of the first value among its container's blocks.
+    """
+    blocks: list[Block] = []
+    for number, value in enumerate(values, start=start):
+        if isinstance(value, str | Text):
+            try:
+                blocks.append(Paragraph(value))
+            except ContentError as error:
+                raise error.within(f"{where} > block {number}") from None
+        elif isinstance(value, _BLOCK_TYPES):
+            blocks.append(value)
+        else:
+            raise ContentError(
+                f"block {number} is a {type(value).__name__}, not a block; use "
+                "Paragraph, BulletList, Image, Button, Quote, Divider, Contact, "
+                "Event or Callout"
+            ).within(where)
+    return blocks
+
+
+def _heading(value: str, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ContentError(f"{what} has no heading")
+    if not is_header_safe(value):
+        raise ContentError(
+            f"{what} heading {value!r} contains a line break or control character"
+        )
+    return value.strip()
+
+
+class _Blocks:
+    """Fluent builder methods shared by sections and articles; each returns self."""
+
+    blocks: list[Block]
+    _where: str
+
+    def add(self, *blocks: Block | TextLike) -> Self:
+        """Append blocks (a ``str`` becomes a paragraph)."""
+        self.blocks.extend(_blocks(blocks, self._where, start=len(self.blocks) + 1))
+        return self
+
+    def _append(self, make: Callable[[], Block]) -> Self:
+        """Make a block and append it; an error names this container and position."""
+        try:
+            block = make()
+        except ContentError as error:
+            raise error.within(
+                f"{self._where} > block {len(self.blocks) + 1}"
+            ) from None
+        self.blocks.append(block)
+        return self
+
+    def paragraph(self, text: TextLike) -> Self:
+        """Append a paragraph."""
+        return self._append(lambda: Paragraph(text))
+
+    def bullets(self, items: Iterable[ListItemLike]) -> Self:
+        """Append a bullet list; a nested list joins the item before it."""
+        return self._append(lambda: BulletList(items))
+
+    def numbered(self, items: Iterable[ListItemLike]) -> Self:
+        """Append a numbered list."""
+        return self._append(lambda: BulletList(items, numbered=True))
+
+    def image(
+        self,
+        src: str,
+        alt: str,
+        *,
+        width: int | None = None,
+        link: str | None = None,
+        caption: TextLike | None = None,
+    ) -> Self:
+        """Append an image."""
+        return self._append(
+            lambda: Image(src, alt, width=width, link=link, caption=caption)
+        )
+
+    def button(self, label: str, href: str) -> Self:
+        """Append a button."""
+        return self._append(lambda: Button(label, href))
+
+    def quote(self, text: TextLike, attribution: TextLike | None = None) -> Self:
+        """Append a quotation."""
+        return self._append(lambda: Quote(text, attribution))
+
+    def divider(self) -> Self:
+        """Append a horizontal rule."""
+        return self._append(Divider)
+
+    def callout(self, text: TextLike, *, title: str | None = None) -> Self:
+        """Append a "more information" callout."""
+        return self._append(lambda: Callout(text, title=title))
+
+    def event(
+        self,
+        title: TextLike,
+        date: dt.date,
+        *,
+        end_date: dt.date | None = None,
+        time: str | None = None,
+        location: str | None = None,
+        details: TextLike | None = None,
+        link: str | None = None,
+    ) -> Self:
+        """Append an event."""
+        return self._append(
+            lambda: Event(
+                title,
+                date,
+                end_date=end_date,
+                time=time,
+                location=location,
+                details=details,
+                link=link,
+            )
+        )
+
+
+@dataclass(eq=True)
+class Article(_Blocks):
+    """A sub-headed item inside a section."""
+
+    heading: str
+    """The article's heading (plain text)."""
+    blocks: list[Block] = field(default_factory=list)
+    """The article's content."""
+
+    def __post_init__(self) -> None:
+        self._where = f"article {self.heading!r}"
+        self.heading = _heading(self.heading, "article")
+        self.blocks = _blocks(self.blocks, self._where)
+
+
+@dataclass(eq=True)
+class Section(_Blocks):
+    """A headed part of the edition: blocks first, then any articles."""
+
+    heading: str
+    """The section's heading, listed in the contents (plain text)."""
+    blocks: list[Block] = field(default_factory=list)
+    """Content before the first article."""
+    articles: list[Article] = field(default_factory=list)
+    """Sub-headed items, in order."""
+
+    def __post_init__(self) -> None:
+        self._where = f"section {self.heading!r}"
+        self.heading = _heading(self.heading, "section")
+        self.blocks = _blocks(self.blocks, self._where)
+        for article in self.articles:
+            if not isinstance(article, Article):
+                raise ContentError(
+                    f"{type(article).__name__} is not an Article"
+                ).within(self._where)
+        self.articles = list(self.articles)
+
+    def article(self, heading: str, blocks: Iterable[Block | TextLike] = ()) -> Article:
+        """Append an article and return it, for adding its blocks."""
+        try:
+            article = Article(heading, _blocks(blocks, f"article {heading!r}"))
+        except ContentError as error:
+            raise error.within(self._where) from None
+        self.articles.append(article)
+        return article
+
+
+@dataclass(eq=True)
+class Edition:
+    """One issue of a bulletin."""
+
+    title: str
+    """The edition's title; also the email subject unless ``subject`` is set."""
+    date: dt.date
+    """The issue date."""
+    preheader: str = ""
+    """The line inbox previews show after the subject."""
+    intro: list[Block] = field(default_factory=list)
+    """Blocks shown before the contents (a ``str`` becomes a paragraph)."""
+    sections: list[Section] = field(default_factory=list)
+    """The headed sections, in order."""
+    language: str = "en-GB"
+    """The BCP 47 language tag, e.g. ``en-GB`` or ``cy`` (Welsh)."""
+    subject: str | None = None
+    """The email subject, when it should differ from the title."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.title, str) or not self.title.strip():
+            raise ContentError("edition has no title").within("edition")
+        self.title = self.title.strip()
+        if isinstance(self.date, dt.datetime) or not isinstance(self.date, dt.date):
+            raise ContentError(
+                f"edition date {self.date!r} must be a date, e.g. datetime.date(2025, 1, 15)"
+            ).within("edition")
+        if self.subject is not None:
+            self.subject = self.subject.strip() or None
+        for name in ("title", "preheader", "subject"):
+            value = getattr(self, name)
+            if value is not None and not is_header_safe(value):
+                raise ContentError(
+                    f"{name} {value!r} contains a line break or control character; "
+                    "it becomes an email header, so keep it on one line"
+                ).within("edition")
+        if not _LANGUAGE.fullmatch(self.language):
+            raise ContentError(
+                f"language {self.language!r} is not a language tag; write e.g. en-GB or cy"
+            ).within("edition")
+        self.intro = _blocks(self.intro, "intro")
+        for number, section in enumerate(self.sections, start=1):
+            if not isinstance(section, Section):
+                raise ContentError(
+                    f"section {number} is a {type(section).__name__}, not a Section"
+                ).within("edition")
+        self.sections = list(self.sections)
+
+    def section(self, heading: str, blocks: Sequence[Block | TextLike] = ()) -> Section:
+        """Append a section and return it, for adding blocks fluently."""
+        section = Section(heading, _blocks(blocks, f"section {heading!r}"))
+        self.sections.append(section)
+        return section
+
+    def add_intro(self, *blocks: Block | TextLike) -> Edition:
+        """Append blocks to the intro."""
+        self.intro.extend(_blocks(blocks, "intro", start=len(self.intro) + 1))
+        return self
+
+    @property
+    def email_subject(self) -> str:
+        """The subject line: ``subject`` if set, else the title."""
+        return self.subject or self.title

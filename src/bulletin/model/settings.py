@@ -1,0 +1,278 @@
+"""The organisation's standing details, passed to :func:`bulletin.rendering`.
+
+Everything here overrides the chosen layout's defaults; anything left as
+``None`` (or empty) keeps the layout's value. The editors' ``bulletin.toml``
+is read into one of these.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from bulletin.errors import ContentError
+from bulletin.model.blocks import Contact, Image
+from bulletin.model.headers import is_header_safe
+from bulletin.model.links import check_link, is_email_address
+from bulletin.model.text import Text, TextLike
+
+__all__ = ["DATE_FIELDS", "LIST_ID", "UTM_PARAMETERS", "Sender", "Settings"]
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+LIST_ID = re.compile(r"(?=.{3,200}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+"""A list id (RFC 2919): dot-separated words, ending in a domain the sender owns."""
+
+UTM_PARAMETERS = ("source", "medium", "campaign", "content", "term")
+"""The campaign parameters :attr:`Settings.utm` may set."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who the bulletin is from."""
+
+    name: str
+    """The display name, e.g. "Durham Safeguarding Children Partnership"."""
+    address: str
+    """The email address, e.g. ``news@example.org``."""
+
+    def __post_init__(self) -> None:
+        for value in (self.name, self.address):
+            if not is_header_safe(value):
+                raise ContentError(
+                    f"sender {value!r} contains a line break or control character"
+                ).within("settings")
+        if not is_email_address(self.address):
+            raise ContentError(
+                f"sender address {self.address!r} is not an email address; "
+                "write e.g. news@example.org"
+            ).within("settings")
+        if "=?" in self.name:
+            raise ContentError(
+                f"sender name {self.name!r} holds '=?', which mail programs read as "
+                "encoded text; write the name as it should appear"
+            ).within("settings")
+        # Spaces at the ends or doubled do not survive in a From header.
+        object.__setattr__(self, "name", " ".join(self.name.split()))
+        if not self.name:
+            raise ContentError(
+                "sender name is empty; write the organisation's name, e.g. "
+                '"Example Partnership"'
+            ).within("settings")
+
+    @property
+    def domain(self) -> str:
+        """The part of the address after ``@``."""
+        return self.address.rpartition("@")[2]
+
+
+DATE_FIELDS = ("day", "month", "year")
+"""What a date format may hold: ``{day} {month} {year}``."""
+
+
+def _check_date_format(pattern: str) -> None:
+    try:
+        names = [
+            name
+            for _, name, _, _ in string.Formatter().parse(pattern)
+            if name is not None
+        ]
+    except ValueError:
+        names = ["?"]
+    unknown = [name for name in names if name not in DATE_FIELDS]
+    if unknown or not names:
+        raise ContentError(
+            f"date_format {pattern!r} may only use {{day}}, {{month}} and {{year}}, "
+            "e.g. '{day} {month} {year}' or '{month} {year}'"
+        ).within("settings")
+
+
+def _check_unsubscribe_url(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("https", "http", "mailto"):
+        raise ContentError(
+            f"unsubscribe_url {url!r} must be an https:// address (with {{token}}) "
+            "or a mailto: address"
+        ).within("settings")
+    placeholders = set(re.findall(r"\{([^{}]*)\}", url))
+    unknown = placeholders - {"token", "address"}
+    if unknown:
+        raise ContentError(
+            f"unsubscribe_url {url!r} may only hold {{token}} and {{address}}, "
+            f"not {{{sorted(unknown)[0]}}}"
+        ).within("settings")
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Settings:
+    """Organisation settings that override the layout's defaults."""
+
+    publisher: str
+    """The organisation's name, shown in the header and footer."""
+    logo: Image | None
+    """The logo at the top; its ``alt`` should name the organisation."""
+    colours: Mapping[str, str]
+    """Brand colours by the layout's names (``brand``, ``accent``, ``text``...)."""
+    font_stack: str | None
+    """A CSS font-family list of locally installed fonts."""
+    contact: Contact | None
+    """Contact details shown before the footer."""
+    footer: Text | None
+    """Footer text, e.g. why the reader receives the bulletin."""
+    sender: Sender | None
+    """Who the bulletin is from."""
+    view_online_url: str | None
+    """Template of the web copy's address: ``{slug}`` and ``{date}`` are filled in."""
+    unsubscribe_url: str | None
+    """Template of each recipient's unsubscribe link, filled in when sending: an
+    https address with ``{token}`` (see :mod:`bulletin.mail.unsubscribe`), or a
+    ``mailto:`` address for organisations without a web endpoint."""
+    unsubscribe_mailto: str | None
+    """An address that also takes unsubscribe requests by email (``List-Unsubscribe``)."""
+    list_id: str | None
+    """The list's id for ``List-Id`` and unsubscribe tokens, e.g.
+    ``news.durham-scp.org.uk``; made from the publisher and sender when None."""
+    subscribe_url: str | None
+    """Where readers can subscribe or manage their subscription."""
+    image_base_url: str | None
+    """Where the exported ``assets/`` folder is published; images are embedded when None."""
+    date_format: str | None
+    """How the issue date is written, e.g. ``{month} {year}``."""
+    strings: Mapping[str, str]
+    """Overrides for the layout's own words (``in_this_edition``, ``unsubscribe``...)."""
+    layout_paths: tuple[Path, ...]
+    """Folders searched for layouts before the built-in ones."""
+    utm: Mapping[str, str]
+    """Campaign parameters added to links: ``source``, ``medium``, ``campaign``,
+    ``content``, ``term`` (each becomes ``utm_<name>``; ``{slug}`` and ``{date}``
+    are filled in). No parameters are added when empty."""
+    utm_domains: tuple[str, ...]
+    """Only links to these domains (and their subdomains) are tagged; all
+    http(s) links when empty."""
+
+    def __init__(
+        self,
+        *,
+        publisher: str = "",
+        logo: Image | None = None,
+        colours: Mapping[str, str] | None = None,
+        font_stack: str | None = None,
+        contact: Contact | None = None,
+        footer: TextLike | None = None,
+        sender: Sender | None = None,
+        view_online_url: str | None = None,
+        unsubscribe_url: str | None = None,
+        unsubscribe_mailto: str | None = None,
+        list_id: str | None = None,
+        subscribe_url: str | None = None,
+        image_base_url: str | None = None,
+        date_format: str | None = None,
+        strings: Mapping[str, str] | None = None,
+        layout_paths: tuple[Path, ...] = (),
+        utm: Mapping[str, str] | None = None,
+        utm_domains: tuple[str, ...] = (),
+    ) -> None:
+        colours = dict(colours or {})
+        for name, value in colours.items():
+            if not _COLOUR.fullmatch(value):
+                raise ContentError(
+                    f"colour {name} = {value!r} is not a colour; write six hex digits "
+                    "like '#1d4f91'"
+                ).within("settings")
+        if font_stack is not None and re.search(r"[;{}<>]|url\(", font_stack):
+            raise ContentError(
+                f"font stack {font_stack!r} may only name fonts, e.g. "
+                "'Arial, Helvetica, sans-serif'"
+            ).within("settings")
+        for name, url in (
+            ("view_online_url", view_online_url),
+            ("unsubscribe_url", unsubscribe_url),
+            ("subscribe_url", subscribe_url),
+        ):
+            if url is not None:
+                try:
+                    check_link(url, what=name)
+                except ContentError as error:
+                    raise error.within("settings") from None
+        if date_format is not None:
+            _check_date_format(date_format)
+        if unsubscribe_url is not None:
+            _check_unsubscribe_url(unsubscribe_url)
+        if unsubscribe_mailto is not None and not is_email_address(
+            unsubscribe_mailto.removeprefix("mailto:")
+        ):
+            raise ContentError(
+                f"unsubscribe_mailto {unsubscribe_mailto!r} is not an email address; "
+                "write e.g. unsubscribe@example.org"
+            ).within("settings")
+        if list_id is not None and not LIST_ID.fullmatch(list_id):
+            raise ContentError(
+                f"list_id {list_id!r} is not a list id; write a name and a domain you "
+                "own joined by a dot, e.g. news.example.org"
+            ).within("settings")
+        if image_base_url is not None and image_base_url.rstrip("/").endswith(
+            "/assets"
+        ):
+            raise ContentError(
+                f"image_base_url {image_base_url!r} should be the folder that holds "
+                "assets/, not assets/ itself (bulletin adds /assets/<picture>): write "
+                f"{image_base_url.rstrip('/').removesuffix('/assets')!r}"
+            ).within("settings")
+        if image_base_url is not None and urlsplit(image_base_url).scheme != "https":
+            raise ContentError(
+                f"image_base_url {image_base_url!r} must be an https:// address"
+            ).within("settings")
+        utm = dict(utm or {})
+        for name, value in utm.items():
+            if name not in UTM_PARAMETERS:
+                raise ContentError(
+                    f"utm {name!r} is not a campaign parameter; use "
+                    + ", ".join(UTM_PARAMETERS)
+                ).within("settings")
+            if not value or _CONTROL.search(value):
+                raise ContentError(
+                    f"utm {name} = {value!r} must be a word or phrase on one line"
+                ).within("settings")
+        domains = tuple(
+            domain.strip().lower().removeprefix("www.") for domain in utm_domains
+        )
+        values: dict[str, object] = {
+            "publisher": publisher,
+            "logo": logo,
+            "colours": MappingProxyType(colours),
+            "font_stack": font_stack,
+            "contact": contact,
+            "footer": None if footer is None else Text.coerce(footer),
+            "sender": sender,
+            "view_online_url": view_online_url,
+            "unsubscribe_url": unsubscribe_url,
+            "unsubscribe_mailto": None
+            if unsubscribe_mailto is None
+            else unsubscribe_mailto.removeprefix("mailto:"),
+            "list_id": list_id,
+            "subscribe_url": subscribe_url,
+            "image_base_url": image_base_url.rstrip("/") if image_base_url else None,
+            "date_format": date_format,
+            "strings": MappingProxyType(dict(strings or {})),
+            "layout_paths": tuple(Path(path) for path in layout_paths),
+            "utm": MappingProxyType(utm),
+            "utm_domains": domains,
+        }
+        for key, item in values.items():
+            object.__setattr__(self, key, item)
+
+    @property
+    def one_click_unsubscribe(self) -> bool:
+        """True when unsubscribing takes one click (RFC 8058): an https unsubscribe_url.
+
+        Gmail and Yahoo expect this of anyone sending bulk mail; a ``mailto:``
+        address alone does not give it.
+        """
+        url = self.unsubscribe_url
+        return url is not None and urlsplit(url).scheme.lower() == "https"

@@ -1,0 +1,3 @@
+"""Messages handed to a mail server (or an outbox folder), resumably, within rate caps."""
+
+__all__: list[str] = []

@@ -1,0 +1,533 @@
+"""The send journal: who has been sent an edition, kept safe through any crash.
+
+One SQLite database per edition (WAL, ``synchronous=FULL``), by default in
+the per-user state folder (:func:`journal_path`). Each recipient has a row
+whose state moves like this::
+
+    pending ──▶ sending ──▶ sent
+       ▲           │  └───▶ in doubt   (the connection went after the final dot)
+       │           ▼
+       └──── deferred                  (a 4xx, or the connection went before the dot)
+                   failed              (a 5xx about the mailbox)
+    suppressed                         (on the suppression list: not sent)
+
+"sending" is written, durably, just before the final dot of DATA: the one
+moment after which the server may have the message. A run that finds a
+"sending" row (the process died there) makes it "in doubt", which is never
+sent again unless asked. Anything before that point is safe to repeat, since
+a server discards a transaction whose dot never came.
+
+The journal also keeps a fingerprint of the edition and of the recipient
+list; a later run with either changed is refused unless allowed, saying what
+changed. Only one run may use a journal at a time (a lock file beside it,
+which works on Windows too). ``PRAGMA user_version`` holds the schema version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.errors import SendError
+from bulletin.mail.recipients import Recipient
+from bulletin.paths import user_state_root
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Entry",
+    "Fingerprint",
+    "Journal",
+    "State",
+    "earlier_journal",
+    "journal_path",
+    "list_digest",
+]
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE edition (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    edition TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    edition_digest TEXT NOT NULL,
+    list TEXT NOT NULL,
+    list_digest TEXT NOT NULL,
+    started TEXT NOT NULL
+);
+CREATE TABLE recipients (
+    key TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    row INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN
+        ('pending', 'sending', 'sent', 'deferred', 'failed', 'in doubt', 'suppressed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    reply TEXT NOT NULL DEFAULT '',
+    next_attempt REAL,
+    message_id TEXT,
+    sent_at REAL,
+    changed TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX recipients_by_state ON recipients (state, row);
+"""
+
+
+class State(enum.StrEnum):
+    """Where a recipient stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEFERRED = "deferred"
+    FAILED = "failed"
+    IN_DOUBT = "in doubt"
+    SUPPRESSED = "suppressed"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One recipient's row."""
+
+    key: str
+    address: str
+    row: int
+    state: State
+    attempts: int
+    reply: str
+    """The server's last reply, or why the state was reached."""
+    next_attempt: float | None
+    """When a deferred recipient is next tried (seconds since the epoch)."""
+    message_id: str | None
+    sent_at: float | None
+    """When the final dot went (seconds since the epoch)."""
+    changed: str
+    """When the state last changed (ISO 8601, local time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a journal was started for: the edition and the list, as digests."""
+
+    edition: str
+    """The edition file, as given."""
+    subject: str
+    edition_digest: str
+    list: str
+    """The recipient list file, as given."""
+    list_digest: str
+    started: str = ""
+    """When the journal was started (ISO 8601)."""
+
+
+def list_digest(recipients: Iterable[Recipient]) -> str:
+    """A digest of addresses and merge fields, whatever the file's order or encoding."""
+    hasher = hashlib.sha256()
+    for line in sorted(f"{r.key}\0{_fields_digest(r)}\n" for r in recipients):
+        hasher.update(line.encode("utf-8"))
+    return hasher.hexdigest()
+
+
+def journal_path(list_id: str | None, edition: Path) -> Path:
+    """The default journal of an edition file: in the state folder, by list and file.
+
+    It is named after the file (its name, and a digest of where it is), not its
+    title, so that correcting the title finds the same journal, which then
+    says the edition changed.
+    """
+    folder = _safe(list_id or "") or "no-list-id"
+    where = hashlib.sha256(str(edition.resolve()).encode("utf-8")).hexdigest()[:10]
+    name = f"{_safe(edition.stem) or 'edition'}-{where}.sqlite3"
+    return user_state_root() / "journals" / folder / name
+
+
+def earlier_journal(path: Path, fingerprint: Fingerprint) -> Path | None:
+    """Another journal beside ``path`` that was started for the same edition.
+
+    The same edition means the same content, or the same subject from a file
+    of the same name: what a moved edition file looks like.
+    """
+    name = Path(fingerprint.edition).name
+    for other in sorted(path.parent.glob("*.sqlite3")):
+        if other == path:
+            continue
+        try:
+            with Journal.read(other) as journal:
+                found = journal.fingerprint
+        except SendError:
+            continue
+        if found is not None and (
+            found.edition_digest == fingerprint.edition_digest
+            or (
+                found.subject == fingerprint.subject
+                and Path(found.edition).name == name
+            )
+        ):
+            return other
+    return None
+
+
+class Journal:
+    """An open journal. Use :meth:`open` to send with it, :meth:`read` to look.
+
+    Raises:
+        SendError: the file is not a journal, is from a newer bulletin, or is
+            in use by another run.
+    """
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+        self._lock: object | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        """Open ``path`` for a send, creating it if missing; locks out other runs."""
+        from filelock import FileLock, Timeout
+
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = FileLock(str(path) + ".lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise SendError(
+                f"another bulletin send is using the journal {path}; wait for it "
+                "to finish (or stop it) before running this again"
+            ) from None
+        try:
+            journal = cls(path, _connect(path, create=True))
+        except BaseException:
+            lock.release()
+            raise
+        journal._lock = lock
+        journal._recover()
+        return journal
+
+    @classmethod
+    def read(cls, path: Path) -> Journal:
+        """Open ``path`` to read while a send may be running.
+
+        Raises:
+            SendError: there is no journal at ``path``.
+        """
+        if not path.is_file():
+            raise SendError(
+                f"no journal at {path}: this edition has not been sent to a list yet"
+            )
+        return cls(path, _connect(path, create=False))
+
+    def close(self) -> None:
+        """Close the database and let other runs in."""
+        self._db.close()
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()  # type: ignore[attr-defined]  # a filelock.FileLock
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what the journal was started for ---------------------------------
+
+    @property
+    def fingerprint(self) -> Fingerprint | None:
+        """The edition and list this journal was started for; None when new."""
+        row = self._db.execute(
+            "SELECT edition, subject, edition_digest, list, list_digest, started "
+            "FROM edition"
+        ).fetchone()
+        return None if row is None else Fingerprint(*row)
+
+    def begin(
+        self,
+        fingerprint: Fingerprint,
+        recipients: Sequence[Recipient],
+        suppressed: Iterable[str] = (),
+        *,
+        allow_changed: bool = False,
+    ) -> list[str]:
+        """Record the run's edition and list; return what changed since the last run.
+
+        Args:
+            fingerprint: this run's edition and list.
+            recipients: every valid recipient on the list, suppressed or not.
+            suppressed: keys of the recipients on the suppression list.
+            allow_changed: carry on with a changed edition or list.
+
+        Raises:
+            SendError: the edition or the list changed and ``allow_changed``
+                is false; says what changed.
+        """
+        now = _now()
+        suppressed = frozenset(suppressed)
+        stored = self.fingerprint
+        changes: list[str] = []
+        if stored is not None:
+            changes = self._changes(stored, fingerprint, recipients)
+            if changes and not allow_changed:
+                raise SendError(
+                    f"{'; '.join(changes)}, since this edition was first sent on "
+                    f"{stored.started[:16].replace('T', ' ')}. Nothing was sent. To "
+                    "send the rest as they are now, run again with --allow-changed; "
+                    "to start afresh, give a new --journal"
+                )
+        with self._transaction():
+            db = self._db
+            db.execute(
+                "INSERT OR REPLACE INTO edition VALUES (1, ?, ?, ?, ?, ?, ?)",
+                (
+                    fingerprint.edition,
+                    fingerprint.subject,
+                    fingerprint.edition_digest,
+                    fingerprint.list,
+                    fingerprint.list_digest,
+                    stored.started if stored else now,
+                ),
+            )
+            keys = {r.key for r in recipients}
+            for (key,) in db.execute(
+                "SELECT key FROM recipients WHERE state IN "
+                "('pending', 'deferred', 'suppressed')"
+            ).fetchall():
+                if key not in keys:
+                    db.execute("DELETE FROM recipients WHERE key = ?", (key,))
+            db.executemany(
+                "INSERT INTO recipients (key, address, row, fields, state, changed) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "address = excluded.address, row = excluded.row, "
+                "fields = excluded.fields",
+                (
+                    (
+                        r.key,
+                        r.address,
+                        r.row,
+                        _fields_digest(r),
+                        State.SUPPRESSED if r.key in suppressed else State.PENDING,
+                        now,
+                    )
+                    for r in recipients
+                ),
+            )
+            for key in suppressed & keys:
+                db.execute(
+                    "UPDATE recipients SET state = 'suppressed', changed = ? "
+                    "WHERE key = ? AND state IN ('pending', 'deferred')",
+                    (now, key),
+                )
+            db.executemany(
+                "UPDATE recipients SET state = 'pending', changed = ? "
+                "WHERE key = ? AND state = 'suppressed'",
+                ((now, key) for key in keys - suppressed),
+            )
+        return changes
+
+    def _changes(
+        self, stored: Fingerprint, new: Fingerprint, recipients: Sequence[Recipient]
+    ) -> list[str]:
+        changes = []
+        if stored.edition_digest != new.edition_digest:
+            if stored.subject != new.subject:
+                changes.append(
+                    f"the edition changed (its subject was {stored.subject!r}, "
+                    f"now {new.subject!r})"
+                )
+            else:
+                changes.append("the edition's content changed")
+        if stored.list_digest != new.list_digest:
+            before = dict(
+                self._db.execute("SELECT key, fields FROM recipients").fetchall()
+            )
+            now = {r.key: _fields_digest(r) for r in recipients}
+            added = len(now.keys() - before.keys())
+            removed = len(before.keys() - now.keys())
+            edited = sum(
+                1 for key in now.keys() & before.keys() if now[key] != before[key]
+            )
+            parts = [
+                f"{number:,} {what}"
+                for number, what in (
+                    (added, "added"),
+                    (removed, "removed"),
+                    (edited, "with changed merge fields"),
+                )
+                if number
+            ]
+            changes.append(
+                f"the recipient list changed ({', '.join(parts) or 'reordered'})"
+            )
+        return changes
+
+    # -- states ------------------------------------------------------------
+
+    def entries(self, *states: State) -> list[Entry]:
+        """The recipients in ``states`` (all when none given), in list order."""
+        query = f"SELECT {_ENTRY_COLUMNS} FROM recipients"
+        if states:
+            query += f" WHERE state IN ({', '.join('?' * len(states))})"
+        query += " ORDER BY row, key"
+        return [
+            _entry(row) for row in self._db.execute(query, [str(s) for s in states])
+        ]
+
+    def counts(self) -> dict[State, int]:
+        """How many recipients are in each state."""
+        found = dict(
+            self._db.execute("SELECT state, count(*) FROM recipients GROUP BY state")
+        )
+        return {state: found.get(str(state), 0) for state in State}
+
+    def sent_times(self, since: float) -> list[float]:
+        """When messages went (final dot sent) after ``since``, for rate limits."""
+        return [
+            when
+            for (when,) in self._db.execute(
+                "SELECT sent_at FROM recipients WHERE sent_at > ?", (since,)
+            )
+        ]
+
+    def sending(self, key: str, message_id: str, when: float) -> None:
+        """Just before the final dot: from here the server may have the message."""
+        self._set(
+            key,
+            "state = 'sending', attempts = attempts + 1, message_id = ?, sent_at = ?, "
+            "next_attempt = NULL",
+            message_id,
+            when,
+        )
+
+    def sent(self, key: str, reply: str) -> None:
+        """The server took the message."""
+        self._set(key, "state = 'sent', reply = ?", reply)
+
+    def in_doubt(self, key: str, reason: str) -> None:
+        """The connection went after the final dot: never sent again unasked."""
+        self._set(key, "state = 'in doubt', reply = ?", reason)
+
+    def deferred(
+        self, key: str, reply: str, next_attempt: float, *, tried: bool
+    ) -> None:
+        """Refused for now; try again at ``next_attempt``.
+
+        ``tried`` counts an attempt that stopped before the final dot.
+        """
+        self._set(
+            key,
+            "state = 'deferred', reply = ?, next_attempt = ?"
+            + (", attempts = attempts + 1" if tried else ""),
+            reply,
+            next_attempt,
+        )
+
+    def failed(self, key: str, reply: str, *, tried: bool = True) -> None:
+        """Refused for good."""
+        self._set(
+            key,
+            "state = 'failed', reply = ?, next_attempt = NULL"
+            + (", attempts = attempts + 1" if tried else ""),
+            reply,
+        )
+
+    def pending(self, key: str) -> None:
+        """Back to the queue (e.g. an in-doubt recipient the editor chose to resend)."""
+        self._set(key, "state = 'pending', next_attempt = NULL")
+
+    def _set(self, key: str, assignments: str, *values: object) -> None:
+        cursor = self._db.execute(
+            f"UPDATE recipients SET {assignments}, changed = ? WHERE key = ?",
+            (*values, _now(), key),
+        )
+        if cursor.rowcount != 1:
+            raise SendError(f"{self.path}: {key} is not in this journal")
+
+    # -- internals -----------------------------------------------------------
+
+    def _recover(self) -> None:
+        """A "sending" row means a run died after the final dot: in doubt."""
+        self._db.execute(
+            "UPDATE recipients SET state = 'in doubt', reply = ?, changed = ? "
+            "WHERE state = 'sending'",
+            (
+                "the run stopped after the message was handed to the server, before "
+                "its answer was recorded",
+                _now(),
+            ),
+        )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+_ENTRY_COLUMNS = "key, address, row, state, attempts, reply, next_attempt, message_id, sent_at, changed"
+
+
+def _entry(row: Sequence[object]) -> Entry:
+    values = list(row)
+    values[3] = State(str(values[3]))
+    return Entry(*values)  # type: ignore[arg-type]  # the columns' types, in order
+
+
+def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    try:
+        if create:
+            db = sqlite3.connect(path, isolation_level=None, timeout=10)
+        else:
+            db = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+            )
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise SendError(
+                f"{path} was written by a newer bulletin (journal schema {version}); "
+                "upgrade bulletin to use it"
+            )
+        if create:
+            if version == 0:
+                has_tables = db.execute(
+                    "SELECT count(*) FROM sqlite_schema"
+                ).fetchone()[0]
+                if has_tables:
+                    db.close()
+                    raise SendError(f"{path} is not a bulletin journal")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            if version == 0:
+                db.executescript(
+                    f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                )
+        elif version == 0:
+            db.close()
+            raise SendError(f"{path} is not a bulletin journal")
+    except sqlite3.DatabaseError as error:
+        raise SendError(f"{path} cannot be used as a journal: {error}") from None
+    return db
+
+
+def _fields_digest(recipient: Recipient) -> str:
+    fields: Mapping[str, str] = recipient.fields
+    text = json.dumps(sorted(fields.items()), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")[:80]
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
