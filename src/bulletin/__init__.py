@@ -68,6 +68,7 @@ from bulletin.model.blocks import (
 )
 from bulletin.model.edition import Article, Edition, Section
 from bulletin.model.fields import fill_html, fill_text
+from bulletin.model.rendered import Asset, Rendered
 from bulletin.model.settings import Sender, Settings
 from bulletin.model.text import Text
 from bulletin.rendering.layouts import Layout, available_layouts, load_layout
@@ -79,7 +80,7 @@ if TYPE_CHECKING:
     from bulletin.mail.recipients import Recipient, RecipientList, read_recipients
     from bulletin.mail.suppression import Suppression, SuppressionList
     from bulletin.mail.unsubscribe import unsubscribe_token, verify_unsubscribe_token
-    from bulletin.rendering import Asset, Rendered, render
+    from bulletin.rendering import render
     from bulletin.sending.credentials import PasswordLogin, TokenLogin
     from bulletin.sending.delivery import Delivery, DeliveryOptions, begin, deliver
     from bulletin.sending.journal import Journal
@@ -160,8 +161,6 @@ _LAZY = {
     "Cap": "bulletin.sending.ratelimit",
     "SmtpConnection": "bulletin.sending.smtp",
     "SmtpSettings": "bulletin.sending.smtp",
-    "Asset": "bulletin.rendering",
-    "Rendered": "bulletin.rendering",
     "render": "bulletin.rendering",
     "Source": "bulletin.loading.source",
     "load": "bulletin.loading.source",

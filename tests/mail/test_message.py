@@ -25,7 +25,7 @@ from bulletin.mail.message import (
     preview_values,
 )
 from bulletin.mail.recipients import Recipient
-from bulletin.rendering import Rendered
+from bulletin.model.rendered import Rendered
 from tests.conftest import Example
 
 MakePng = Callable[..., Path]

@@ -30,7 +30,7 @@ from bulletin.mail.message import MessageTemplate, PersonalMessage
 from bulletin.mail.recipients import Recipient
 from bulletin.mail.unsubscribe import verify_unsubscribe_token
 from bulletin.model.fields import fill_html, fill_text
-from bulletin.rendering import Rendered
+from bulletin.model.rendered import Rendered
 from tests.conftest import Example
 
 SECRET = "correct horse battery staple"

@@ -14,8 +14,9 @@ from PIL import Image as Pillow
 
 from bulletin.errors import ContentError
 from bulletin.model.blocks import Image
+from bulletin.model.rendered import Asset
 from bulletin.rendering.context import ImageRef
-from bulletin.rendering.images import Asset, prepare_images
+from bulletin.rendering.images import prepare_images
 
 BLUE = (0, 0, 255)
 RED = (200, 10, 10)

@@ -17,8 +17,8 @@ import pytest
 from filelock import FileLock, Timeout
 
 from bulletin.errors import SendError
+from bulletin.files import user_state_root
 from bulletin.mail.recipients import Recipient
-from bulletin.paths import user_state_root
 from bulletin.sending import journal as journal_module
 from bulletin.sending.journal import (
     SCHEMA_VERSION,

@@ -22,7 +22,7 @@ from bulletin.checking.report import Finding, Level, Report
 from bulletin.commands.build import captured_warnings, render_source
 from bulletin.errors import BulletinError, ContentError, ContentErrorGroup, Location
 from bulletin.loading.source import Source, load
-from bulletin.rendering import Rendered
+from bulletin.model.rendered import Rendered
 
 __all__ = ["IMAGE_BUDGET_BYTES", "Finding", "Level", "Report", "check", "check_file"]
 

@@ -6,7 +6,7 @@ from bulletin.checking.report import Finding, Level
 from bulletin.errors import ContentError, Location
 from bulletin.loading.source import Source
 from bulletin.loading.textfile import read_text
-from bulletin.rendering import Rendered
+from bulletin.model.rendered import Rendered
 from bulletin.rendering.layouts import load_layout
 
 __all__ = ["Checker"]

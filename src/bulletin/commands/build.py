@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.commands.export import export, write_atomic
+from bulletin.commands.export import export
+from bulletin.files import write_atomic
 from bulletin.loading.source import Source, load
 from bulletin.mail.message import MessageTemplate
 from bulletin.mail.unsubscribe import SECRET_ENV
 from bulletin.model.fields import fill_html, fill_text
-from bulletin.rendering import Rendered, render
+from bulletin.model.rendered import Rendered
+from bulletin.rendering import render
 
 if TYPE_CHECKING:
     from bulletin.mail.recipients import Recipient

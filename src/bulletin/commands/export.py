@@ -1,4 +1,4 @@
-"""Write a rendered edition to files, atomically.
+"""Write a rendered edition to files, atomically (see :mod:`bulletin.files`).
 
 ``<slug>.html`` (the email), ``<slug>.txt`` (its plain-text alternative),
 ``<slug>.web.html`` (the "view online" page) and ``assets/`` (the images).
@@ -8,43 +8,15 @@ it, so a failed export leaves the previous files as they were.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bulletin.files import write_atomic
+
 if TYPE_CHECKING:
-    from bulletin.rendering import Rendered
+    from bulletin.model.rendered import Rendered
 
-__all__ = ["export", "write_atomic", "written_aside"]
-
-
-@contextlib.contextmanager
-def written_aside(path: Path, data: bytes) -> Iterator[Path]:
-    """Write ``data`` in full to a temporary file beside ``path``; remove it after.
-
-    The caller moves it into place (rename or link), so readers of ``path``
-    never see half a file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its 0600 mode would outlive the rename; "x" honours the umask.
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with temporary.open("xb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        yield temporary
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the new, never half."""
-    with written_aside(path, data) as temporary:
-        temporary.replace(path)
+__all__ = ["export"]
 
 
 def export(rendered: Rendered, folder: Path) -> list[Path]:

@@ -24,7 +24,7 @@ from bulletin.mail.recipients import Recipient, RecipientList, read_recipients
 from bulletin.mail.suppression import SuppressionList
 from bulletin.mail.unsubscribe import secrets_from_env
 from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
-from bulletin.rendering import Rendered
+from bulletin.model.rendered import Rendered
 
 __all__ = [
     "NO_LIST",

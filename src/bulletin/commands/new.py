@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bulletin.commands.export import write_atomic
 from bulletin.errors import ContentError, Location
+from bulletin.files import write_atomic
 from bulletin.loading.config import CONFIG_NAME
 
 __all__ = ["EDITION_NAME", "scaffold"]

@@ -38,9 +38,8 @@ from bulletin.loading.schema import (
 )
 from bulletin.loading.textfile import read_text
 from bulletin.model.blocks import Contact, Image
-from bulletin.model.settings import Sender, Settings
+from bulletin.model.settings import DEFAULT_LAYOUT, Sender, Settings
 from bulletin.model.text import Text
-from bulletin.rendering.layouts import DEFAULT_LAYOUT
 
 __all__ = [
     "CONFIG_NAME",

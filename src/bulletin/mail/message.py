@@ -35,9 +35,9 @@ from bulletin.mail.mime import (
 )
 from bulletin.mail.unsubscribe import unsubscribe_link, unsubscribe_token
 from bulletin.model.fields import UNSUBSCRIBE_URL
+from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
-from bulletin.rendering import Rendered
-from bulletin.rendering.context import slugify
+from bulletin.model.slugs import slugify
 
 if TYPE_CHECKING:
     from bulletin.mail.recipients import Recipient

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.commands.export import write_atomic
 from bulletin.errors import RecipientError
+from bulletin.files import write_atomic
 from bulletin.mail.csvfile import open_table
 from bulletin.mail.recipients import address_key, check_address, read_recipients
 

@@ -1,4 +1,4 @@
-"""The organisation's standing details, passed to :func:`bulletin.rendering`.
+"""The organisation's standing details, passed to :func:`bulletin.render`.
 
 Everything here overrides the chosen layout's defaults; anything left as
 ``None`` (or empty) keeps the layout's value. The editors' ``bulletin.toml``
@@ -21,7 +21,17 @@ from bulletin.model.headers import is_header_safe
 from bulletin.model.links import check_link, is_email_address
 from bulletin.model.text import Text, TextLike
 
-__all__ = ["DATE_FIELDS", "LIST_ID", "UTM_PARAMETERS", "Sender", "Settings"]
+__all__ = [
+    "DATE_FIELDS",
+    "DEFAULT_LAYOUT",
+    "LIST_ID",
+    "UTM_PARAMETERS",
+    "Sender",
+    "Settings",
+]
+
+DEFAULT_LAYOUT = "classic"
+"""The layout an edition is rendered with when nothing names one."""
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

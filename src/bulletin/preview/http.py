@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from bulletin.errors import PreviewError
 
 if TYPE_CHECKING:
-    from bulletin.rendering import Asset
+    from bulletin.model.rendered import Asset
 
 __all__ = [
     "LOCAL_HOSTS",

@@ -365,7 +365,7 @@ def screenshot(path: Path, out_dir: Path, *, layout: str | None = None) -> list[
             else f"take them on Linux or in WSL ({sys.platform} has no {_CHROMIUM})"
         )
         raise PreviewError(f"screenshots need Chromium at {_CHROMIUM}: {hint}")
-    from bulletin.commands.export import write_atomic
+    from bulletin.files import write_atomic
 
     server = PreviewServer(path, layout=layout)
     server.rebuild()  # an edition that does not build raises; no picture of an error

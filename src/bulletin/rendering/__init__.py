@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bulletin.rendering.images import Asset
-    from bulletin.rendering.pipeline import Rendered, render
+    from bulletin.model.rendered import Asset, Rendered
+    from bulletin.rendering.pipeline import render
 
 __all__ = ["Asset", "Rendered", "render"]
 
 _LAZY = {
-    "Asset": "bulletin.rendering.images",
-    "Rendered": "bulletin.rendering.pipeline",
+    "Asset": "bulletin.model.rendered",
+    "Rendered": "bulletin.model.rendered",
     "render": "bulletin.rendering.pipeline",
 }
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -12,11 +10,12 @@ from bulletin.model.blocks import Block, Button, Event, Image, Paragraph
 from bulletin.model.edition import Edition, Section
 from bulletin.model.fields import UNSUBSCRIBE_URL, marker
 from bulletin.model.settings import Settings
+from bulletin.model.slugs import slugify
 from bulletin.model.text import Emphasis, Link, Run, Strong, Text
 from bulletin.rendering.dates import format_date, format_range
 from bulletin.rendering.layouts import Layout
 
-__all__ = ["Heading", "ImageRef", "Page", "slugify"]
+__all__ = ["Heading", "ImageRef", "Page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,15 +40,6 @@ class Heading:
     """The heading's words."""
     anchor: str | None = None
     """The id the contents link to (sections only)."""
-
-
-def slugify(value: str) -> str:
-    """``"What's New"`` -> ``"whats-new"``: ASCII, lower case, hyphens."""
-    ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    words = re.findall(
-        r"[a-z0-9]+", ascii_only.lower().replace("'", "").replace("’", "")
-    )
-    return "-".join(words)[:60].strip("-") or "section"
 
 
 def anchors(sections: list[Section]) -> tuple[str, ...]:

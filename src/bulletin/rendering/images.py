@@ -15,39 +15,18 @@ import functools
 import hashlib
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import ContentError
 from bulletin.model.blocks import Image
+from bulletin.model.rendered import Asset
 from bulletin.rendering.context import ImageRef
 
-__all__ = ["Asset", "prepare_images"]
+__all__ = ["prepare_images"]
 
 JPEG_QUALITY = 82
 SCALE = 2
 """Pixels per CSS pixel kept for high-density screens."""
-
-
-@dataclass(frozen=True, slots=True)
-class Asset:
-    """A prepared image file, written to ``assets/`` or embedded with ``cid:``."""
-
-    name: str
-    """Content-hashed file name, e.g. ``3f2a9c1d0b7e4a55.jpg``."""
-    data: bytes
-    """The encoded bytes."""
-    content_type: str
-    """The MIME type."""
-    width: int
-    """Pixel width of the file."""
-    height: int
-    """Pixel height of the file."""
-
-    @property
-    def path(self) -> str:
-        """Where the file goes relative to the output folder: ``assets/<name>``."""
-        return f"assets/{self.name}"
 
 
 def prepare_images(

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.errors import LayoutError
+from bulletin.model.settings import DEFAULT_LAYOUT
 
 __all__ = [
     "DEFAULT_LAYOUT",
@@ -43,7 +44,6 @@ __all__ = [
     "load_layout",
 ]
 
-DEFAULT_LAYOUT = "classic"
 ENTRY_TEMPLATE = "edition.mjml.j2"
 _KEYS = {
     "description",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import ContentError
@@ -27,10 +26,12 @@ from bulletin.model.blocks import Block, Image
 from bulletin.model.colours import contrast_ratio
 from bulletin.model.edition import Edition
 from bulletin.model.fields import field_names
+from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
-from bulletin.rendering.context import Page, slugify
+from bulletin.model.slugs import slugify
+from bulletin.rendering.context import Page
 from bulletin.rendering.css import inline_css
-from bulletin.rendering.images import Asset, prepare_images
+from bulletin.rendering.images import prepare_images
 from bulletin.rendering.layouts import DEFAULT_LAYOUT, Layout, load_layout
 from bulletin.rendering.mjml import compile_mjml
 from bulletin.rendering.plaintext import plain_text
@@ -43,31 +44,6 @@ __all__ = ["Rendered", "collect_images", "render"]
 log = logging.getLogger("bulletin")
 
 MIN_CONTRAST = 4.5
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A rendered edition, ready to export or personalise and send."""
-
-    subject: str
-    """The subject line."""
-    preheader: str
-    """The inbox preview text."""
-    html: str
-    """The email's HTML, CSS inlined, with personal field markers."""
-    text: str
-    """The plain-text alternative, with personal field markers."""
-    web_html: str
-    """The "view online" page: the same content, no personal fields, ``noindex``."""
-    assets: tuple[Asset, ...]
-    """Prepared image files."""
-    images_embedded: bool
-    """True when the email refers to its images as ``cid:`` parts to embed; False
-    when they are referred to at the settings' ``image_base_url``."""
-    slug: str
-    """A file-name form of the title, e.g. ``dscp-newsletter-january-2025``."""
-    fields: frozenset[str]
-    """The personal fields the HTML and text ask for, e.g. ``unsubscribe_url``."""
 
 
 def render(

@@ -11,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from bulletin.errors import LayoutError
+from bulletin.files import cache_folder
 from bulletin.model.blocks import (
     Block,
     BulletList,
@@ -21,7 +22,6 @@ from bulletin.model.blocks import (
     Quote,
 )
 from bulletin.model.text import Text
-from bulletin.paths import cache_folder
 from bulletin.rendering.context import Heading, Page
 from bulletin.rendering.layouts import ENTRY_TEMPLATE
 from bulletin.rendering.markup import inline_html

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import SendError
+from bulletin.files import user_state_root
 from bulletin.mail.recipients import Recipient
-from bulletin.paths import user_state_root
 
 __all__ = [
     "SCHEMA_VERSION",

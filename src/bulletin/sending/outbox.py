@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bulletin.commands.export import written_aside
+from bulletin.files import written_aside
 
 if TYPE_CHECKING:
     from bulletin.mail.message import PersonalMessage

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.paths import cache_folder, user_cache_root
+from bulletin.files import cache_folder, user_cache_root
 
 
 def test_cache_dir_follows_the_environment(

@@ -1,4 +1,10 @@
-"""Where bulletin keeps its own files on this computer (never next to an edition).
+"""Files: where bulletin keeps its own on this computer, and writing any file whole.
+
+Every file bulletin writes (an export, an outbox message, the suppression
+list, a new project) is written in full beside its target and renamed over
+it, so a reader never sees half a file and a failure leaves the old one.
+
+bulletin's own files are never kept next to an edition.
 
 Caches may be deleted at any time; nothing is lost but a little speed. The
 ``BULLETIN_CACHE_DIR`` environment variable moves the cache, and an empty
@@ -11,11 +17,20 @@ where SQLite's locks cannot be trusted); ``BULLETIN_STATE_DIR`` moves it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["cache_folder", "user_cache_root", "user_state_root"]
+__all__ = [
+    "cache_folder",
+    "user_cache_root",
+    "user_state_root",
+    "write_atomic",
+    "written_aside",
+]
 
 
 def user_cache_root() -> Path | None:
@@ -57,3 +72,29 @@ def user_state_root() -> Path:
         return Path.home() / "Library" / "Application Support" / "bulletin"
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "bulletin"
+
+
+@contextlib.contextmanager
+def written_aside(path: Path, data: bytes) -> Iterator[Path]:
+    """Write ``data`` in full to a temporary file beside ``path``; remove it after.
+
+    The caller moves it into place (rename or link), so readers of ``path``
+    never see half a file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Not mkstemp: its 0600 mode would outlive the rename; "x" honours the umask.
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        with temporary.open("xb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        yield temporary
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new, never half."""
+    with written_aside(path, data) as temporary:
+        temporary.replace(path)
