@@ -95,8 +95,10 @@ def ours(ready: Mailing, port: int, folder: Path, round_number: int) -> float:
     settings = SmtpSettings("127.0.0.1", port, security="none")
     start = time.perf_counter()
     with Journal.open(path) as journal:
-        begin(journal, ready)
-        result = deliver(ready, journal, SmtpConnection(settings))
+        begin(journal, ready.template, ready.to_send)
+        result = deliver(
+            ready.template, ready.to_send, SmtpConnection(settings), journal
+        )
     elapsed = time.perf_counter() - start
     if result.sent != MESSAGES or result.stopped:
         raise SystemExit(f"bulletin sent {result.sent}: {result.stopped}")

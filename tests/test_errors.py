@@ -38,11 +38,13 @@ def test_every_error_is_listed_in_all() -> None:
         "BulletinError",
         "ContentError",
         "ContentErrorGroup",
+        "JournalConflictError",
         "LayoutError",
         "PreviewError",
         "RecipientError",
         "RenderError",
         "SendError",
+        "SendStoppedError",
     }
     assert names <= set(bulletin.errors.__all__)
 

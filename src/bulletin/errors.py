@@ -11,9 +11,17 @@ Every error the library raises on purpose is a ``BulletinError``, so a caller
     ├── RenderError           a render stage failed (names the stage)
     ├── RecipientError        a recipient list or address is unusable
     ├── SendError             delivery failed
+    │   ├── SendStoppedError  the server refused the session, sender or message:
+    │   │                     the run stops and no reader is blamed
+    │   └── JournalConflictError  the journal belongs to another version of the
+    │                         edition or list, or another journal has this edition
     └── PreviewError          the preview server or screenshots cannot run
 
-Messages say what failed, where, and what would work, in one line.
+Messages say what failed, where, and what would work, in one line. They name
+no command-line option: an error that the CLI can suggest a flag for carries
+what the CLI needs as attributes (e.g. :attr:`JournalConflictError.earlier`),
+and the CLI adds the hint. A :class:`ContentError` from bulletin.toml or front
+matter carries the key path of the setting at fault (:attr:`ContentError.key`).
 """
 
 from __future__ import annotations
@@ -26,12 +34,14 @@ __all__ = [
     "BulletinError",
     "ContentError",
     "ContentErrorGroup",
+    "JournalConflictError",
     "LayoutError",
     "Location",
     "PreviewError",
     "RecipientError",
     "RenderError",
     "SendError",
+    "SendStoppedError",
 ]
 
 
@@ -152,6 +162,32 @@ class RecipientError(BulletinError):
 
 class SendError(BulletinError):
     """Delivery failed."""
+
+
+class SendStoppedError(SendError):
+    """The run cannot go on: the server refused the session, the sender or the message.
+
+    No recipient is to blame. The journal keeps everyone's place, and the
+    same command carries on once the cause is put right.
+    """
+
+
+class JournalConflictError(SendError):
+    """The send journal does not match this run; nothing was sent.
+
+    Either the edition or the list changed since the journal was started
+    (:attr:`changes` says how), or this edition already has another journal
+    (:attr:`earlier`, e.g. after the edition file was moved).
+    """
+
+    def __init__(
+        self, message: str, *, changes: Sequence[str] = (), earlier: Path | None = None
+    ) -> None:
+        super().__init__(message)
+        self.changes = tuple(changes)
+        """What changed since the journal was started."""
+        self.earlier = earlier
+        """The journal already started for this edition, if that is the conflict."""
 
 
 class PreviewError(BulletinError):

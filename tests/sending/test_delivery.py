@@ -39,6 +39,7 @@ from bulletin.sending.delivery import (
     begin,
     deliver,
     send_tests,
+    sender_of,
 )
 from bulletin.sending.journal import Entry, Journal, State
 from bulletin.sending.ratelimit import Cap
@@ -102,6 +103,18 @@ class Recorder:
         return [a.verdict for who, a, _ in self.attempts if who == address]
 
 
+def begin_for(journal: Journal, mailing: Mailing) -> list[str]:
+    """Begin ``journal`` as ``bulletin send`` does: named after the files."""
+    return begin(
+        journal,
+        mailing.template,
+        mailing.to_send,
+        suppressed=mailing.suppressed,
+        edition_name=str(mailing.source.path.resolve()),
+        list_name=str(mailing.recipients.path.resolve()),
+    )
+
+
 @dataclass
 class Bench:
     """One bulletin folder, one recipient list, one journal and one SMTP server."""
@@ -161,12 +174,14 @@ class Bench:
         """One run of ``bulletin send``: open the journal, begin it, deliver."""
         mailing = self.mailing()
         with Journal.open(self.journal) as journal:
-            begin(journal, mailing)
+            begin_for(journal, mailing)
             return deliver(
-                mailing,
-                journal,
+                mailing.template,
+                mailing.to_send,
                 connection or self.connection(),
-                options,
+                journal,
+                suppressions=SuppressionList.load(mailing.suppressions),
+                options=options,
                 progress=progress,
                 stop=stop,
                 clock=clock,
@@ -1113,12 +1128,16 @@ def test_send_tests_sends_copies_and_writes_no_journal(bench: Bench) -> None:
     files_before = sorted(state.rglob("*"))
     mailing = bench.mailing()
     with Journal.open(bench.journal) as journal:
-        begin(journal, mailing)
+        begin_for(journal, mailing)
     journal_before = bench.entries()
     journal_bytes = bench.journal.read_bytes()
 
     with bench.connection() as connection:
-        results = send_tests(mailing, connection, [ANN, "zed@example.org"])
+        results = send_tests(
+            mailing.test_messages([ANN, "zed@example.org"]),
+            connection,
+            sender_of(mailing.template),
+        )
 
     assert [(address, a.verdict) for address, a in results] == [
         (ANN, Verdict.SENT),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock, Timeout
 
-from bulletin.errors import SendError
+from bulletin.errors import JournalConflictError, SendError
 from bulletin.files import user_state_root
 from bulletin.mail.recipients import Recipient
 from bulletin.sending import journal as journal_module
@@ -311,11 +311,15 @@ def test_a_changed_subject_is_refused_saying_what_it_was_and_is(
 ) -> None:
     before, stored = journal.entries(), journal.fingerprint
     changed = fingerprint(subject="News - February 2025", edition_digest="edition-2")
-    with pytest.raises(SendError) as refusal:
+    with pytest.raises(JournalConflictError) as refusal:
         journal.begin(changed, EVERYONE, [CAT.key])
     message = str(refusal.value)
     assert "subject was 'News - January 2025', now 'News - February 2025'" in message
-    assert "--allow-changed" in message
+    assert refusal.value.changes == (
+        "the edition changed (its subject was 'News - January 2025', now "
+        "'News - February 2025')",
+    )
+    assert "--" not in message  # the library names no command-line option
     assert "Nothing was sent" in message
     assert "\n" not in message
     assert journal.entries() == before
@@ -324,9 +328,11 @@ def test_a_changed_subject_is_refused_saying_what_it_was_and_is(
 
 def test_changed_content_under_the_same_subject_is_refused(journal: Journal) -> None:
     before = journal.entries()
-    with pytest.raises(SendError, match="the edition's content changed") as refusal:
+    with pytest.raises(
+        JournalConflictError, match="the edition's content changed"
+    ) as refusal:
         journal.begin(fingerprint(edition_digest="edition-2"), EVERYONE, [CAT.key])
-    assert "--allow-changed" in str(refusal.value)
+    assert refusal.value.earlier is None
     assert "recipient list" not in str(refusal.value)
     assert journal.entries() == before
 
@@ -338,7 +344,7 @@ def test_a_changed_list_is_refused_saying_how_many_were_added_removed_and_edited
     new_bob = Recipient("Bob@example.org", {"first_name": "Robert"}, row=3)
     # DAN removed, EVE added, BOB's first name changed.
     now = (ANN, new_bob, CAT, EVE)
-    with pytest.raises(SendError) as refusal:
+    with pytest.raises(JournalConflictError) as refusal:
         journal.begin(fingerprint(now), now, [CAT.key])
     message = str(refusal.value)
     assert (
@@ -346,7 +352,7 @@ def test_a_changed_list_is_refused_saying_how_many_were_added_removed_and_edited
         in message
     )
     assert "edition" not in message.split("since")[0]
-    assert "--allow-changed" in message
+    assert len(refusal.value.changes) == 1
     assert journal.entries() == before
     assert journal.fingerprint == stored
 

@@ -24,12 +24,13 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bulletin.cli import app
+from bulletin.commands import send as send_command
 from bulletin.commands.smtpconfig import ENVIRONMENT
 from bulletin.loading.source import load
 from bulletin.mail.message import list_id
 from bulletin.mail.unsubscribe import SECRET_ENV
-from bulletin.sending import delivery
 from bulletin.sending.credentials import PASSWORD_ENV, TOKEN_ENV
+from bulletin.sending.delivery import DeliveryOptions
 from bulletin.sending.journal import Journal, State, journal_path
 from tests.conftest import EXAMPLES
 from tests.smtpserver import SmtpServer
@@ -80,9 +81,9 @@ def server(smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> SmtpServ
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Deferred recipients are retried at once (twice), not after 60 and 300 s."""
     monkeypatch.setattr(
-        delivery,
+        send_command,
         "DeliveryOptions",
-        functools.partial(delivery.DeliveryOptions, retry_delays=(0.0, 0.0)),
+        functools.partial(DeliveryOptions, retry_delays=(0.0, 0.0)),
     )
 
 

@@ -8,7 +8,6 @@ would do.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -175,8 +174,12 @@ def send_command(
       bulletin send edition.md --recipients readers.csv --outbox outbox
     """
     from bulletin.commands.mailing import NO_LIST, prepare
+    from bulletin.commands.send import (
+        SendOptions,
+        server_description,
+        write_to_outbox,
+    )
     from bulletin.mail.recipients import RecipientList, read_recipients
-    from bulletin.sending.outbox import write_outbox
 
     tests = test_to or []
     with reported():
@@ -208,60 +211,37 @@ def send_command(
             err=True,
         )
         raise typer.Exit(1)
-    smtp_options = {
-        "host": smtp_host,
-        "port": smtp_port,
-        "security": security,
-        "username": username,
-        "ca_file": str(ca_file) if ca_file else None,
-    }
+    options = SendOptions(
+        journal=journal,
+        allow_changed=allow_changed,
+        resend_in_doubt=resend_in_doubt,
+        rates=tuple(rate or ()),
+        preset=preset,
+        smtp={
+            "host": smtp_host,
+            "port": smtp_port,
+            "security": security,
+            "username": username,
+            "ca_file": str(ca_file) if ca_file else None,
+        },
+    )
     if dry_run:
-        _dry_run_summary(
-            mailing, tests, "the outbox" if outbox else _server(mailing, smtp_options)
-        )
+        server = "the outbox" if outbox else server_description(mailing, options)
+        _dry_run_summary(mailing, tests, server)
         raise typer.Exit(1 if listed.rejected or not mailing.ready else 0)
     if not mailing.ready:
         typer.echo("nothing was written or sent", err=True)
         raise typer.Exit(1)
     if outbox is None:
-        from bulletin.cli.delivering import SendOptions, send_by_smtp
+        from bulletin.cli.delivering import send_by_smtp, send_test_copies
 
-        send_by_smtp(
-            mailing,
-            SendOptions(
-                tests=tests,
-                journal=journal,
-                allow_changed=allow_changed,
-                resend_in_doubt=resend_in_doubt,
-                rates=tuple(rate or ()),
-                preset=preset,
-                smtp=smtp_options,
-            ),
-        )
+        if tests:
+            send_test_copies(mailing, options, tests)
+        else:
+            send_by_smtp(mailing, options)
         return
     with reported():
-        if tests:
-            copies = {
-                copy.recipient.key: copy
-                for copy in mailing.test_messages(tests)
-                if copy.recipient
-            }
-            result = write_outbox(
-                outbox,
-                mailing.rendered.slug,
-                [copy.recipient for copy in copies.values() if copy.recipient],
-                lambda recipient: copies[recipient.key],
-                lambda recipient: copies[recipient.key].message_id,
-                test=True,
-            )
-        else:
-            result = write_outbox(
-                outbox,
-                mailing.rendered.slug,
-                mailing.to_send,
-                mailing.template.personal,
-                mailing.template.message_id,
-            )
+        result = write_to_outbox(mailing, outbox, tests)
     _outbox_summary(mailing, result, outbox, test=bool(tests))
     if listed.rejected or result.stale:
         raise typer.Exit(1)
@@ -276,33 +256,9 @@ def _report_rows(listed: RecipientList) -> None:
         typer.echo(f"... and {count(hidden, 'more row')} rejected", err=True)
 
 
-def counts(mailing: Mailing) -> list[tuple[str, int]]:
-    """Recipients left out: suppressed, invalid and duplicate."""
-    listed = mailing.recipients
-    return [
-        ("suppressed", len(mailing.suppressed)),
-        ("invalid", len(listed.rejected)),
-        ("duplicate", len(listed.duplicates)),
-    ]
-
-
-def _server(mailing: Mailing, options: Mapping[str, object]) -> str:
-    """The SMTP server a send would use, or what is wrong with its settings."""
-    from bulletin.commands.smtpconfig import outgoing
-    from bulletin.errors import BulletinError
-    from bulletin.loading.config import load_config
-
-    config = mailing.source.config
-    try:
-        out = outgoing(load_config(config) if config else None, options=options)
-    except BulletinError as error:
-        return f"(not ready: {error})"
-    smtp = out.smtp
-    login = f", as {smtp.username}" if smtp.username else ""
-    return f"{smtp.address} ({smtp.security}{login})"
-
-
 def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
+    from bulletin.commands.send import left_out
+
     settings = mailing.source.settings
     sender = settings.sender
     first = mailing.to_send[:5]
@@ -344,7 +300,7 @@ def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
     table(
         [
             (f"{verb}", len(tests) if tests else len(mailing.to_send)),
-            *counts(mailing),
+            *left_out(mailing),
         ]
     )
 
@@ -352,6 +308,8 @@ def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
 def _outbox_summary(
     mailing: Mailing, result: OutboxResult, outbox: Path, *, test: bool
 ) -> None:
+    from bulletin.commands.send import left_out
+
     label = (
         ("test copy written" if len(result.written) == 1 else "test copies written")
         if test
@@ -361,7 +319,7 @@ def _outbox_summary(
         [
             (label, len(result.written)),
             ("already in the outbox", len(result.existing)),
-            *counts(mailing),
+            *left_out(mailing),
         ]
     )
     if result.stale:

@@ -1,8 +1,10 @@
-"""Sending a mailing over SMTP, one recipient at a time, with the journal keeping count.
+"""Sending one edition to many readers, one at a time, with the journal keeping count.
 
-:func:`deliver` takes a prepared :class:`~bulletin.commands.mailing.Mailing`, an open
-:class:`~bulletin.sending.journal.Journal` and an
-:class:`~bulletin.sending.smtp.SmtpConnection`, and sends each pending recipient
+:func:`deliver` takes a :class:`~bulletin.mail.message.MessageTemplate` (the
+edition's message, built once), the recipients, a
+:class:`~bulletin.sending.transport.Transport` (an SMTP connection, or a
+:class:`~bulletin.sending.transport.MemoryTransport` in tests) and a
+:class:`~bulletin.sending.journal.Journal`, and sends each pending recipient
 their own message:
 
 - in list order, keeping to the rate caps (a short wait is a pause; a wait
@@ -21,22 +23,23 @@ their own message:
 
 The journal is written before each final dot and after each reply, so a run
 killed at any point can be run again: it sends everyone not yet sent and
-nobody twice.
+nobody twice. It knows nothing of edition files or of the renderer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import heapq
+import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bulletin.commands.mailing import Mailing
-from bulletin.errors import SendError
+from bulletin.errors import JournalConflictError, SendError, SendStoppedError
+from bulletin.mail.message import MessageTemplate, PersonalMessage
 from bulletin.mail.recipients import Recipient
 from bulletin.mail.suppression import Suppression, SuppressionList
 from bulletin.sending.journal import (
@@ -47,8 +50,8 @@ from bulletin.sending.journal import (
     list_digest,
 )
 from bulletin.sending.ratelimit import Cap, RateLimiter
-from bulletin.sending.replies import Attempt, SendStoppedError, Verdict
-from bulletin.sending.smtp import SmtpConnection
+from bulletin.sending.replies import Attempt, Verdict
+from bulletin.sending.transport import Transport
 
 __all__ = [
     "Delivery",
@@ -57,7 +60,10 @@ __all__ = [
     "begin",
     "deliver",
     "send_tests",
+    "sender_of",
 ]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,97 +137,155 @@ class _Quiet:
 
 def begin(
     journal: Journal,
-    mailing: Mailing,
+    template: MessageTemplate,
+    recipients: Sequence[Recipient],
     *,
+    suppressed: Sequence[Recipient] = (),
+    edition_name: str | None = None,
+    list_name: str = "",
     allow_changed: bool = False,
     look_beside: bool = False,
 ) -> list[str]:
-    """Record ``mailing`` in ``journal`` before :func:`deliver`; return what changed.
+    """Record the edition and its readers in ``journal`` before :func:`deliver`.
 
-    The first run records the edition and the list; a later one checks they
-    are the same (see :meth:`Journal.begin`). With ``look_beside`` (for the
-    default journals, named after the edition file), a new journal beside one
-    already started for this edition (the file was moved) is refused too.
+    The first run records them; a later one checks they are the same (see
+    :meth:`Journal.begin`) and returns what changed when ``allow_changed``.
+
+    Args:
+        journal: the journal to send with.
+        template: the edition's message.
+        recipients: the readers to send to.
+        suppressed: readers of the list left out (on the suppression list).
+        edition_name: how the journal names the edition (the CLI gives the
+            edition file's path); its slug when None.
+        list_name: how the journal names the list (the CLI gives the file's path).
+        allow_changed: carry on although the edition or the list changed.
+        look_beside: refuse a new journal when another beside it was started
+            for this edition (the CLI's default journals, named after the
+            edition file: the file was moved).
 
     Raises:
-        SendError: the edition or the list changed, or the edition has another
-            journal, and ``allow_changed`` is false.
+        JournalConflictError: the edition or the list changed, or the edition
+            has another journal, and ``allow_changed`` is false.
     """
-    recipients = [*mailing.to_send, *mailing.suppressed]
+    everyone = [*recipients, *suppressed]
     fingerprint = Fingerprint(
-        edition=str(mailing.source.path.resolve()),
-        subject=mailing.rendered.subject,
-        edition_digest=mailing.template.fingerprint,
-        list=str(mailing.recipients.path.resolve()),
-        list_digest=list_digest(recipients),
+        edition=edition_name or template.rendered.slug,
+        subject=template.rendered.subject,
+        edition_digest=template.fingerprint,
+        list=list_name,
+        list_digest=list_digest(everyone),
     )
     if look_beside and journal.fingerprint is None and not allow_changed:
         earlier = earlier_journal(journal.path, fingerprint)
         if earlier is not None:
-            raise SendError(
+            raise JournalConflictError(
                 f"this edition was already sent with the journal {earlier} (was the "
-                f"file moved?); to carry on with it, add --journal {earlier}; to "
-                "send it again to everyone, add --allow-changed"
+                "file moved?)",
+                earlier=earlier,
             )
     return journal.begin(
         fingerprint,
-        recipients,
-        (recipient.key for recipient in mailing.suppressed),
+        everyone,
+        (recipient.key for recipient in suppressed),
         allow_changed=allow_changed,
     )
 
 
 def deliver(
-    mailing: Mailing,
-    journal: Journal,
-    connection: SmtpConnection,
-    options: DeliveryOptions | None = None,
+    template: MessageTemplate,
+    recipients: Sequence[Recipient],
+    transport: Transport,
+    journal: Journal | None = None,
     *,
+    suppressions: SuppressionList | None = None,
+    options: DeliveryOptions | None = None,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Delivery:
-    """Send every pending recipient of ``mailing`` their message.
+    """Send every pending recipient their own message through ``transport``.
 
-    The journal must have been begun for this mailing (:func:`begin`). ``stop`` ends the run between messages (and
-    during a pause), e.g. on Ctrl-C.
+    Args:
+        template: the edition's message, filled in per recipient.
+        recipients: who to send to, in order (leave suppressed readers out).
+        transport: where messages go: an
+            :class:`~bulletin.sending.smtp.SmtpConnection`, or a
+            :class:`~bulletin.sending.transport.MemoryTransport`.
+        journal: a journal begun for this edition and list (:func:`begin`);
+            None keeps one in memory for this run only (nothing to resume).
+        suppressions: where readers whose mailbox does not exist are added;
+            None only reports them in :attr:`Delivery.bounced`.
+        options: rate caps, retries and when to stop.
+        progress: told of each transaction and pause, e.g. to draw a bar.
+        stop: set it to end the run between messages (and during a pause),
+            e.g. on Ctrl-C.
+        clock: the time, in seconds since the epoch.
 
     Raises:
-        SendError: the mailing has no sender, or the journal cannot be written.
+        SendError: the template has no sender, or the journal cannot be written.
+
+    Example:
+        >>> import datetime as dt
+        >>> from bulletin import Edition, MessageTemplate, Recipient, Sender, Settings
+        >>> from bulletin import render
+        >>> from bulletin.sending import MemoryTransport
+        >>> edition = Edition("News", dt.date(2025, 1, 15))
+        >>> _ = edition.section("Training").paragraph("Book **now**.")
+        >>> settings = Settings(sender=Sender("News", "news@example.org"))
+        >>> template = MessageTemplate(render(edition, settings), settings, edition.date)
+        >>> transport = MemoryTransport()
+        >>> deliver(template, [Recipient.of("ann@example.org")], transport).sent
+        1
     """
-    return _Run(
-        mailing,
-        journal,
-        connection,
-        options or DeliveryOptions(),
-        progress or _Quiet(),
-        stop or threading.Event(),
-        clock,
-    ).run()
+    own_journal = journal is None
+    if journal is None:
+        journal = Journal.in_memory()
+        begin(journal, template, recipients)
+    try:
+        return _Run(
+            template,
+            recipients,
+            journal,
+            transport,
+            suppressions,
+            options or DeliveryOptions(),
+            progress or _Quiet(),
+            stop or threading.Event(),
+            clock,
+        ).run()
+    finally:
+        if own_journal:
+            journal.close()
 
 
 def send_tests(
-    mailing: Mailing, connection: SmtpConnection, addresses: Iterable[str]
+    messages: Iterable[PersonalMessage], transport: Transport, sender: str
 ) -> list[tuple[str, Attempt]]:
-    """Send a test copy to each of ``addresses``; no journal, no suppression.
+    """Send each of ``messages`` (test copies); no journal, no suppression.
 
     Raises:
         SendStoppedError: the server refused the session or the message.
         OSError: the server cannot be reached.
     """
-    sender = _sender(mailing)
     results = []
-    for copy in mailing.test_messages(addresses):
+    for copy in messages:
         assert copy.recipient is not None
-        attempt = connection.send(
+        attempt = transport.send(
             sender, copy.recipient.envelope, copy.data, smtputf8=copy.smtputf8
         )
+        log.info("test copy to %s: %s", copy.recipient.address, attempt.verdict.value)
         results.append((copy.recipient.address, attempt))
     return results
 
 
-def _sender(mailing: Mailing) -> str:
-    sender = mailing.source.settings.sender
+def sender_of(template: MessageTemplate) -> str:
+    """The envelope sender: the settings' sender address.
+
+    Raises:
+        SendError: the settings have no sender.
+    """
+    sender = template.settings.sender
     if sender is None:
         raise SendError(
             "no sender: add [sender] with name and address to bulletin.toml"
@@ -232,24 +296,27 @@ def _sender(mailing: Mailing) -> str:
 class _Run:
     def __init__(
         self,
-        mailing: Mailing,
+        template: MessageTemplate,
+        recipients: Sequence[Recipient],
         journal: Journal,
-        connection: SmtpConnection,
+        transport: Transport,
+        suppressions: SuppressionList | None,
         options: DeliveryOptions,
         progress: Progress,
         stop: threading.Event,
         clock: Callable[[], float],
     ) -> None:
-        self.mailing = mailing
+        self.template = template
         self.journal = journal
-        self.connection = connection
+        self.transport = transport
+        self.suppressions = suppressions
         self.options = options
         self.progress = progress
         self.stop = stop
         self.clock = clock
-        self.sender = _sender(mailing)
+        self.sender = sender_of(template)
         self.result = Delivery()
-        self.recipients = {r.key: r for r in mailing.to_send}
+        self.recipients = {r.key: r for r in recipients}
         longest = max((cap.seconds for cap in options.caps), default=0.0)
         self.limiter = RateLimiter(
             options.caps, journal.sent_times(clock() - longest) if longest else ()
@@ -290,7 +357,7 @@ class _Run:
                     break
             self._leave_deferred()
         finally:
-            self.connection.close()
+            self.transport.close()
         return self.result
 
     def _next(self, queue: deque[str]) -> str | None:
@@ -321,6 +388,7 @@ class _Run:
                     f"after {when:%H:%M on %d %b} to carry on"
                 )
                 return False
+            log.info("pausing %.1f s for the limit of %s", wait, cap)
             self.progress.paused(wait, f"limit of {cap}")
             self._sleep(wait)
             self.progress.resumed()
@@ -331,7 +399,7 @@ class _Run:
     def _attempt(self, key: str) -> tuple[Attempt, bool] | None:
         """One transaction; the attempt, and whether "sending" was written for it."""
         recipient = self.recipients[key]
-        message = self.mailing.template.personal(recipient)
+        message = self.template.personal(recipient)
         marked = False
 
         def before_dot() -> None:
@@ -340,7 +408,7 @@ class _Run:
             marked = True
 
         try:
-            attempt = self.connection.send(
+            attempt = self.transport.send(
                 self.sender,
                 recipient.envelope,
                 message.data,
@@ -351,6 +419,7 @@ class _Run:
             if marked:  # refused outright after the dot: not delivered
                 self.journal.pending(key)
             self.result.stopped = str(error)
+            log.info("stopped at %s: %s", recipient.address, error)
             return None
         self.connect_failures = 0
         if attempt.dot_sent:
@@ -362,6 +431,7 @@ class _Run:
         journal, result = self.journal, self.result
         recipient = self.recipients[key]
         verdict, detail = attempt.verdict, attempt.detail
+        log.debug("%s: %s: %s", recipient.address, verdict.value, detail)
         tried = not counted  # the "sending" write counted the attempt itself
         if verdict is Verdict.SENT:
             journal.sent(key, detail)
@@ -390,7 +460,10 @@ class _Run:
     def _connect_failed(self, error: OSError) -> None:
         """Wait and try again, doubling the wait, until too many in a row."""
         self.connect_failures += 1
-        address = self.connection.settings.address
+        address = self.transport.name
+        log.info(
+            "cannot connect to %s (try %d): %s", address, self.connect_failures, error
+        )
         if self.connect_failures >= self.options.max_connect_failures:
             self.result.stopped = (
                 f"cannot connect to {address} ({self.connect_failures} tries): "
@@ -411,10 +484,15 @@ class _Run:
             )
 
     def _suppress(self, recipient: Recipient, reply: str) -> None:
-        suppressions = SuppressionList.load(self.mailing.suppressions)
-        suppressions.add(
-            [Suppression(recipient.address, "bounced", dt.date.today(), reply)]
-        )
+        if self.suppressions is not None:
+            self.suppressions.add(
+                [Suppression(recipient.address, "bounced", dt.date.today(), reply)]
+            )
+            log.info(
+                "%s does not exist: added to %s",
+                recipient.address,
+                self.suppressions.path,
+            )
         self.result.bounced.append(recipient.address)
 
     def _leave_deferred(self) -> None:

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.errors import SendError
+from bulletin.errors import JournalConflictError, SendError
 from bulletin.files import user_state_root
 from bulletin.mail.recipients import Recipient
 
@@ -211,6 +211,12 @@ class Journal:
         return journal
 
     @classmethod
+    def in_memory(cls) -> Journal:
+        """A journal kept in memory for one run: nothing to resume after a crash."""
+        path = Path(":memory:")
+        return cls(path, _connect(path, create=True))
+
+    @classmethod
     def read(cls, path: Path) -> Journal:
         """Open ``path`` to read while a send may be running.
 
@@ -264,8 +270,8 @@ class Journal:
             allow_changed: carry on with a changed edition or list.
 
         Raises:
-            SendError: the edition or the list changed and ``allow_changed``
-                is false; says what changed.
+            JournalConflictError: the edition or the list changed and
+                ``allow_changed`` is false; says what changed.
         """
         now = _now()
         suppressed = frozenset(suppressed)
@@ -274,11 +280,10 @@ class Journal:
         if stored is not None:
             changes = self._changes(stored, fingerprint, recipients)
             if changes and not allow_changed:
-                raise SendError(
+                raise JournalConflictError(
                     f"{'; '.join(changes)}, since this edition was first sent on "
-                    f"{stored.started[:16].replace('T', ' ')}. Nothing was sent. To "
-                    "send the rest as they are now, run again with --allow-changed; "
-                    "to start afresh, give a new --journal"
+                    f"{stored.started[:16].replace('T', ' ')}. Nothing was sent",
+                    changes=changes,
                 )
         with self._transaction():
             db = self._db

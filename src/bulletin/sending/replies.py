@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bulletin.errors import SendError
+from bulletin.errors import SendStoppedError
 
 __all__ = [
     "Attempt",
@@ -32,14 +32,6 @@ Stage = Literal["connect", "starttls", "auth", "mail", "rcpt", "data", "end"]
 _ENHANCED = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})\b")
 _MICROSOFT_BASIC_AUTH_OFF = ("5.7.30", "5.7.139")
 """Microsoft 365's replies when SMTP basic authentication is turned off."""
-
-
-class SendStoppedError(SendError):
-    """The run cannot go on: the server refused the session, the sender or the message.
-
-    No recipient is to blame. The journal keeps everyone's place, and the
-    same command carries on once the cause is put right.
-    """
 
 
 @dataclass(frozen=True, slots=True)

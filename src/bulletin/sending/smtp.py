@@ -25,6 +25,7 @@ message: ``before_dot`` runs just before it is sent (the journal writes
 from __future__ import annotations
 
 import contextlib
+import logging
 import select
 import smtplib
 import socket
@@ -34,11 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from bulletin.errors import SendError
+from bulletin.errors import SendError, SendStoppedError
 from bulletin.sending.replies import (
     Attempt,
     Reply,
-    SendStoppedError,
     Stage,
     Verdict,
     judge,
@@ -58,6 +58,8 @@ __all__ = [
     "Verdict",
     "judge",
 ]
+
+log = logging.getLogger(__name__)
 
 Security = Literal["tls", "starttls", "none"]
 SECURITY_MODES: tuple[Security, ...] = ("tls", "starttls", "none")
@@ -161,6 +163,11 @@ class SmtpConnection:
         self.close()
 
     @property
+    def name(self) -> str:
+        """The server, as ``host:port``."""
+        return self.settings.address
+
+    @property
     def is_open(self) -> bool:
         """True while a connection is up (as far as is known)."""
         return self._smtp is not None
@@ -179,6 +186,7 @@ class SmtpConnection:
         port = settings.port or DEFAULT_PORTS[settings.security]
         context = _tls_context(settings.ca_file)
         smtp: smtplib.SMTP
+        log.info("connecting to %s (%s)", settings.address, settings.security)
         try:
             if settings.security == "tls":
                 smtp = smtplib.SMTP_SSL(
@@ -247,12 +255,19 @@ class SmtpConnection:
             raise _refusal("starttls", error, settings) from None
         if code != 220:
             raise stopping("starttls", Reply(code, _text(text)), settings.host)
+        log.info("TLS is up with %s, certificate verified", settings.address)
         _ehlo(smtp, settings.host)
 
     def _log_in(self, smtp: smtplib.SMTP) -> None:
         assert self.login is not None
         if self.settings.security == "none" or not isinstance(smtp.sock, ssl.SSLSocket):
             raise SendError("no login without TLS")
+        log.info(
+            "logging in to %s as %s (%s)",
+            self.settings.address,
+            self.settings.username,
+            self.settings.auth,
+        )
         try:
             self.login(smtp)
         except smtplib.SMTPAuthenticationError as error:
