@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.checking import IMAGE_BUDGET_BYTES, Finding, Report, check_file
-from bulletin.commands.build import GMAIL_CLIP_BYTES
+from bulletin.checking import GMAIL_CLIP_BYTES, IMAGE_BUDGET_BYTES, Finding, Report
+from bulletin.commands.check import check_file
 from tests.conftest import EXAMPLES
 
 HEAD = (
@@ -25,7 +25,12 @@ HEAD = (
     "---\n"
 )
 """Five lines: a body starts on line 6."""
-CONFIG = 'schema = 1\nunsubscribe_url = "https://www.example.org/unsubscribe?token={token}"\n'
+SENDER = '[sender]\nname = "Example Partnership"\naddress = "news@example.org"\n'
+"""Last in a bulletin.toml: a table ends the file's top-level keys."""
+CONFIG = (
+    'schema = 1\nunsubscribe_url = "https://www.example.org/unsubscribe?token={token}"\n'
+    + SENDER
+)
 CLEAN = "# Training\n\nBook a [training course](https://www.example.org/training/).\n"
 
 MakePng = Callable[..., Path]
@@ -175,50 +180,81 @@ def test_an_indented_heading_is_placed_at_its_hash(tmp_path: Path) -> None:
     assert str(finding.location) == f"{path}:10:4"
 
 
-def test_no_unsubscribe_points_at_bulletin_toml(tmp_path: Path) -> None:
-    path = write(tmp_path, CLEAN, config="schema = 1\n")
+# What sending needs from the settings -----------------------------------------
 
-    [finding] = only(check_file(path), "no-unsubscribe")
+MAILTO = 'schema = 1\nunsubscribe_url = "mailto:unsubscribe@example.org"\n' + SENDER
+"""Settings a send can go out with, but not unsubscribing in one click."""
 
-    assert finding.level == "warning"
+
+def test_no_sender_is_an_error_at_the_top_of_bulletin_toml(tmp_path: Path) -> None:
+    config = CONFIG.replace(SENDER, "")
+    path = write(tmp_path, CLEAN, config=config)
+
+    [finding] = only(check_file(path), "no-sender")
+
+    assert finding.level == "error"
     assert str(finding.location) == f"{tmp_path / 'bulletin.toml'}:1:1"
-    assert "no unsubscribe_url in bulletin.toml" in finding.message
+    assert finding.message.startswith("no sender: add [sender] with name and address")
 
 
-def test_no_unsubscribe_without_a_bulletin_toml(tmp_path: Path) -> None:
-    path = write(tmp_path, CLEAN, config=None)
+def test_no_unsubscribe_is_an_error_at_the_top_of_bulletin_toml(tmp_path: Path) -> None:
+    path = write(tmp_path, CLEAN, config="schema = 1\n" + SENDER)
 
     [finding] = only(check_file(path), "no-unsubscribe")
 
-    assert finding.location.file is None
-    assert str(finding.location) == "settings"
+    assert finding.level == "error"
+    assert str(finding.location) == f"{tmp_path / 'bulletin.toml'}:1:1"
+    assert finding.message.startswith(
+        "no unsubscribe_url in bulletin.toml: bulk mail must let readers unsubscribe"
+    )
+
+
+def test_without_a_bulletin_toml_the_settings_are_at_fault(tmp_path: Path) -> None:
+    report = check_file(write(tmp_path, CLEAN, config=None))
+
+    assert [item.code for item in report.findings] == ["no-sender", "no-unsubscribe"]
+    assert {item.location.file for item in report.findings} == {None}
+    assert {str(item.location) for item in report.findings} == {"settings"}
+    assert not report.passed()
 
 
 @pytest.mark.parametrize(
-    "url", ["mailto:unsubscribe@example.org", "http://www.example.org/u?t={token}"]
+    "setting",
+    [
+        'unsubscribe_url = "mailto:unsubscribe@example.org"',
+        'unsubscribe_url = "http://www.example.org/u?t={token}"',
+        'unsubscribe_mailto = "unsubscribe@example.org"',
+    ],
 )
-def test_an_unsubscribe_url_without_one_click_is_a_warning_at_its_line(
-    tmp_path: Path, url: str
+def test_unsubscribing_without_one_click_is_a_warning_at_its_line(
+    tmp_path: Path, setting: str
 ) -> None:
-    path = write(tmp_path, CLEAN, config=f'schema = 1\nunsubscribe_url = "{url}"\n')
+    path = write(tmp_path, CLEAN, config=f"schema = 1\n{setting}\n{SENDER}")
 
     [finding] = only(check_file(path), "no-one-click")
 
     assert finding.level == "warning"
     assert str(finding.location) == f"{tmp_path / 'bulletin.toml'}:2:1"
+    assert finding.message.startswith("unsubscribing cannot take one click: ")
     assert "Gmail and Yahoo" in finding.message
     assert "One-Click" in finding.message
 
 
 def test_an_unsubscribe_url_without_a_token_is_a_warning(tmp_path: Path) -> None:
-    config = 'schema = 1\nunsubscribe_url = "https://www.example.org/unsubscribe"\n'
+    config = (
+        'schema = 1\nunsubscribe_url = "https://www.example.org/unsubscribe"\n' + SENDER
+    )
     path = write(tmp_path, CLEAN, config=config)
 
     report = check_file(path)
 
     [finding] = only(report, "unsubscribe-no-token")
+    assert finding.level == "warning"
+    assert str(finding.location) == f"{tmp_path / 'bulletin.toml'}:2:1"
     assert "cannot tell who is unsubscribing" in finding.message
-    assert [item.code for item in report.findings] == ["unsubscribe-no-token"]
+
+
+# The email's colours -----------------------------------------------------------
 
 
 def test_contrast_of_a_pale_brand_colour_is_an_error(tmp_path: Path) -> None:
@@ -452,7 +488,7 @@ def test_a_missing_file_is_a_finding(tmp_path: Path) -> None:
 
 def test_passed_and_strict(tmp_path: Path) -> None:
     clean = check_file(write(tmp_path / "clean", CLEAN))
-    warned = check_file(write(tmp_path / "warned", CLEAN, config="schema = 1\n"))
+    warned = check_file(write(tmp_path / "warned", CLEAN, config=MAILTO))
     failed = check_file(write(tmp_path / "failed", BROKEN))
 
     assert (clean.passed(), clean.passed(strict=True)) == (True, True)
@@ -476,7 +512,7 @@ def test_errors_come_first(tmp_path: Path) -> None:
 
 def test_as_dict_is_json(tmp_path: Path) -> None:
     body = "# Training\n\nOr [HERE](https://www.example.org/b/).\n"
-    path = write(tmp_path, body, config="schema = 1\n")
+    path = write(tmp_path, body, config=MAILTO)
     report = check_file(path)
 
     loaded = json.loads(json.dumps(report.as_dict()))
@@ -496,10 +532,10 @@ def test_as_dict_is_json(tmp_path: Path) -> None:
         "block": "section 'Training'",
     }
     unsubscribe = next(
-        item for item in loaded["findings"] if item["code"] == "no-unsubscribe"
+        item for item in loaded["findings"] if item["code"] == "no-one-click"
     )
     assert unsubscribe["file"] == str(tmp_path / "bulletin.toml")
-    assert (unsubscribe["line"], unsubscribe["column"]) == (1, 1)
+    assert (unsubscribe["line"], unsubscribe["column"]) == (2, 1)
 
 
 def test_as_dict_of_load_errors_is_json(tmp_path: Path) -> None:

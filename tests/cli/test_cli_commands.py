@@ -155,6 +155,7 @@ def test_check_prints_each_problem_once(tmp_path: Path) -> None:
     """As a subprocess: under pytest, its log capture would hide the stray lines."""
     (tmp_path / "bulletin.toml").write_text(
         'schema = 1\nunsubscribe_url = "https://www.example.org/u?token={token}"\n'
+        '[sender]\nname = "Example Partnership"\naddress = "news@example.org"\n'
         '[colours]\nbrand = "#dddddd"\n',
         encoding="utf-8",
     )

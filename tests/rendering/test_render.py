@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from pathlib import Path
 
@@ -133,13 +132,6 @@ def test_settings_strings_override_layout_words() -> None:
 def test_settings_colours_override_layout_defaults() -> None:
     rendered = render(small_edition(), Settings(colours={"heading": "#6a1b9a"}))
     assert re.search(r'<h2 id="first" style="[^"]*color:#6a1b9a', rendered.html)
-
-
-def test_low_contrast_colours_are_logged(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bulletin"):
-        render(small_edition(), Settings(colours={"text": "#cccccc"}))
-    assert "contrast" in caplog.text
-    assert "#cccccc" in caplog.text
 
 
 def test_images_are_embedded_without_a_base_url(make_png) -> None:  # type: ignore[no-untyped-def]

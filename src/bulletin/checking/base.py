@@ -1,36 +1,110 @@
-"""What every group of checks shares: the edition, its rendering, and where things are."""
+"""What every rule looks at: the edition, its rendering and layout, and where things are.
+
+A rule is a function from a :class:`Context` to what it found, each a
+:data:`Found`: the message and its place. The registry adds the rule's code
+and level, so neither is written twice.
+"""
 
 from __future__ import annotations
 
-from bulletin.checking.report import Finding, Level
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+
 from bulletin.errors import ContentError, Location
+from bulletin.loading.config import toml_location
 from bulletin.loading.source import Source
 from bulletin.loading.textfile import read_text
+from bulletin.model.blocks import (
+    Block,
+    BulletList,
+    Callout,
+    Event,
+    Image,
+    ListItem,
+    Paragraph,
+    Quote,
+)
+from bulletin.model.edition import Edition
 from bulletin.model.rendered import Rendered
-from bulletin.rendering.layouts import load_layout
+from bulletin.model.settings import Settings
+from bulletin.model.text import Emphasis, Field, Inline, Link, Run, Strong, Text
+from bulletin.rendering.layouts import Layout
 
-__all__ = ["Checker"]
+__all__ = ["Context", "Found", "fields", "runs", "texts"]
+
+Found = tuple[str, Location]
+"""What a rule found: the message (what is wrong, what would work) and where."""
 
 
-class Checker:
-    """Holds what the checks look at and collects what they find."""
+class Context:
+    """The edition as loaded and rendered, and the layout it was rendered with."""
 
-    def __init__(self, source: Source, rendered: Rendered, layout: str) -> None:
+    def __init__(self, source: Source, rendered: Rendered, layout: Layout) -> None:
         self.source = source
+        """The edition as read, with its settings."""
         self.rendered = rendered
-        self.layout = load_layout(layout, source.settings.layout_paths)
-        self.found: list[Finding] = []
-        self.text_lines: list[str] | None = None
+        """The email as rendered."""
+        self.layout = layout
+        """The layout it was rendered with."""
 
-    def add(self, level: Level, code: str, message: str, where: Location) -> None:
-        self.found.append(Finding(level, code, message, where))
+    @property
+    def edition(self) -> Edition:
+        """The edition."""
+        return self.source.edition
+
+    @property
+    def settings(self) -> Settings:
+        """The settings it is sent with."""
+        return self.source.settings
+
+    @cached_property
+    def blocks(self) -> tuple[tuple[Block, str], ...]:
+        """Every block with its path (``section 'Training' > article 'Courses'``)."""
+        found: list[tuple[Block, str]] = [
+            (block, "intro") for block in self.edition.intro
+        ]
+        for section in self.edition.sections:
+            path = f"section {section.heading!r}"
+            found.extend((block, path) for block in section.blocks)
+            for article in section.articles:
+                inner = f"{path} > article {article.heading!r}"
+                found.extend((block, inner) for block in article.blocks)
+        return tuple(found)
+
+    def texts(self) -> Iterator[tuple[Block, Text, str]]:
+        """Every piece of inline text, with its block and the block's path."""
+        for block, path in self.blocks:
+            for text in texts(block):
+                yield block, text, path
+
+    @property
+    def config(self) -> Path | None:
+        """The bulletin.toml read, if there was one."""
+        return self.source.config.path
+
+    def start(self) -> Location:
+        """The first line of the edition file."""
+        return Location(file=self.source.path, line=1, column=1)
+
+    def config_start(self) -> Location:
+        """The first line of bulletin.toml, for a setting it lacks."""
+        if self.config is None:
+            return Location(block="settings")
+        return Location(file=self.config, line=1, column=1)
+
+    def setting(self, *key: str) -> Location:
+        """Where ``key`` (e.g. ``"colours", "brand"``) is written in bulletin.toml."""
+        if self.config is None:
+            return Location(block="settings")
+        return toml_location(self.config, key)
 
     def where(self, thing: object, path: str, needle: str | None = None) -> Location:
         """The file:line of a block (and column of ``needle`` in it), or its path."""
         line = self.source.lines.get(id(thing))
         if line is None:
             return Location(block=path)
-        lines = self._lines()
+        lines = self._lines
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         column = len(text) - len(text.lstrip()) + 1
         if needle:
@@ -41,11 +115,56 @@ class Checker:
                     break
         return Location(block=path, file=self.source.path, line=line, column=column)
 
+    @cached_property
     def _lines(self) -> list[str]:
-        if self.text_lines is None:
-            try:
-                text = read_text(self.source.path)
-            except ContentError:
-                text = ""
-            self.text_lines = text.split("\n")
-        return self.text_lines
+        try:
+            text = read_text(self.source.path)
+        except ContentError:
+            text = ""
+        return text.split("\n")
+
+
+def texts(block: Block) -> Iterator[Text]:
+    """Every piece of inline text a block holds."""
+    if isinstance(block, Paragraph | Callout):
+        yield block.text
+    elif isinstance(block, Quote):
+        yield block.text
+        if block.attribution:
+            yield block.attribution
+    elif isinstance(block, BulletList):
+        yield from _item_texts(block.items)
+    elif isinstance(block, Image) and block.caption:
+        yield block.caption
+    elif isinstance(block, Event):
+        yield block.title
+        if block.details:
+            yield block.details
+
+
+def _item_texts(items: tuple[ListItem, ...]) -> Iterator[Text]:
+    for item in items:
+        yield item.text
+        yield from _item_texts(item.children)
+
+
+def runs(text: Text) -> list[str]:
+    """The plain words of ``text``, run by run, leaving out the links."""
+    out: list[str] = []
+    stack = list(text.nodes)
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, Run):
+            out.append(node.text)
+        elif isinstance(node, Strong | Emphasis):
+            stack[:0] = list(node.children)
+    return out
+
+
+def fields(nodes: tuple[Inline, ...]) -> Iterator[Field]:
+    """Every merge field in ``nodes``, links and emphasis included."""
+    for node in nodes:
+        if isinstance(node, Field):
+            yield node
+        elif isinstance(node, Strong | Emphasis | Link):
+            yield from fields(node.children)

@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from bulletin.commands.build import GMAIL_CLIP_BYTES
-from bulletin.errors import Location
+from bulletin.checking.limits import GMAIL_CLIP_BYTES
+from bulletin.errors import BulletinError, ContentError, ContentErrorGroup, Location
 
-__all__ = ["Finding", "Level", "Report"]
+__all__ = ["LOAD", "Finding", "Level", "Report"]
 
 Level = Literal["error", "warning"]
 """``error``: do not send like this. ``warning``: worth fixing."""
+
+LOAD = "load"
+"""The code of a finding that the edition could not be loaded or rendered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,20 @@ class Report:
     """Everything found, errors first."""
     html_bytes: int | None = None
     """The email's HTML size (None when it could not be rendered)."""
+
+    @classmethod
+    def from_error(cls, path: Path | str, error: BulletinError) -> Report:
+        """The report on an edition that failed to load or render: each problem an error.
+
+        A :class:`~bulletin.errors.ContentErrorGroup` gives one finding per
+        problem in it; any other error, one finding. Their code is ``load``.
+        """
+        problems = (
+            [item for item in error.exceptions if isinstance(item, ContentError)]
+            if isinstance(error, ContentErrorGroup)
+            else [error]
+        )
+        return cls(Path(path), tuple(_failed(problem) for problem in problems))
 
     @property
     def errors(self) -> list[Finding]:
@@ -79,3 +96,9 @@ class Report:
                 for item in self.findings
             ],
         }
+
+
+def _failed(error: BulletinError) -> Finding:
+    if isinstance(error, ContentError):
+        return Finding("error", LOAD, error.message, error.location)
+    return Finding("error", LOAD, str(error), Location())

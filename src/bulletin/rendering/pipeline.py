@@ -17,18 +17,17 @@ without inlining (browsers read ``<style>``).
 from __future__ import annotations
 
 import difflib
-import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bulletin.errors import ContentError
 from bulletin.model.blocks import Block, Image
-from bulletin.model.colours import contrast_ratio
 from bulletin.model.edition import Edition
 from bulletin.model.fields import field_names
 from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
 from bulletin.model.slugs import slugify
+from bulletin.model.tree import check_tree
 from bulletin.rendering.context import Page
 from bulletin.rendering.css import inline_css
 from bulletin.rendering.images import prepare_images
@@ -40,10 +39,6 @@ from bulletin.rendering.tracking import tag_html, tag_text
 from bulletin.rendering.validate import check_mjml
 
 __all__ = ["Rendered", "collect_images", "render"]
-
-log = logging.getLogger("bulletin")
-
-MIN_CONTRAST = 4.5
 
 
 def render(
@@ -69,7 +64,8 @@ def render(
             ``settings.view_online_url``.
 
     Raises:
-        ContentError: an image is missing or unreadable.
+        ContentError: the edition holds something that is not a block, or an
+            image is missing or unreadable.
         LayoutError: the layout is unknown, broken, or emits invalid MJML.
         RenderError: mjml-python or premailer failed.
 
@@ -81,6 +77,7 @@ def render(
         >>> render(edition).subject
         'News'
     """
+    check_tree(edition)
     settings = settings or Settings()
     if not isinstance(layout, Layout):
         layout = load_layout(layout, settings.layout_paths)
@@ -88,7 +85,6 @@ def render(
     _check_names(settings.colours, layout.colours, "colours", layout.name)
     words = {name for table in layout.strings.values() for name in table}
     _check_names(settings.strings, words, "strings", layout.name)
-    _warn_contrast(layout, settings)
 
     wanted = list(collect_images(edition, settings, layout.width - 2 * layout.gutter))
     email_images, assets = prepare_images(
@@ -168,20 +164,3 @@ def _check_names(
             raise ContentError(
                 f"[{table}] {name!r} is not one layout {layout!r} uses; {hint}"
             ).within("settings")
-
-
-def _warn_contrast(layout: Layout, settings: Settings) -> None:
-    colours = {**layout.colours, **settings.colours}
-    for foreground, background in layout.contrast:
-        ratio = contrast_ratio(colours[foreground], colours[background])
-        if ratio < MIN_CONTRAST:
-            log.warning(
-                "colours %s (%s) on %s (%s) have contrast %.1f:1, below %.1f:1; "
-                "some readers will not be able to read it",
-                foreground,
-                colours[foreground],
-                background,
-                colours[background],
-                ratio,
-                MIN_CONTRAST,
-            )

@@ -1,0 +1,59 @@
+"""An edition file in, a report out: what ``bulletin check`` does.
+
+:func:`check_file` loads and renders the edition and asks
+:func:`bulletin.checking.check` for every finding. An edition that does not
+load or render is a report too: each problem an error, with its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bulletin.checking import Report, check, rules
+from bulletin.errors import BulletinError
+from bulletin.loading.source import load
+from bulletin.rendering import render
+
+__all__ = ["check_file"]
+
+
+def check_file(
+    path: Path | str,
+    *,
+    layout: str | None = None,
+    ignore: Iterable[str] = (),
+) -> Report:
+    """Load, render and check the edition at ``path``: every rule, in every scope.
+
+    Args:
+        path: an edition file (``.md``, or ``.py`` defining ``edition``).
+        layout: a layout name overriding the edition's and bulletin.toml's.
+        ignore: codes of rules not to run, e.g. ``["vague-link"]``.
+
+    Returns:
+        The findings; a problem that stops the edition loading or rendering
+        is an error finding (code ``load``), never an exception.
+
+    Raises:
+        BulletinError: a code in ``ignore`` is not a rule's (whatever the file).
+
+    Example:
+        >>> report = check_file("examples/dscb-2019-02/edition.md")
+        >>> report.passed()
+        True
+    """
+    ignore = [ignore] if isinstance(ignore, str) else list(ignore)
+    rules(ignore=ignore)  # a mistyped code fails, whether the file loads or not
+    try:
+        source = load(path)
+        rendered = render(
+            source.edition,
+            source.settings,
+            layout=layout or source.layout,
+            base_dir=source.base_dir,
+            digest=source.digest,
+        )
+    except BulletinError as error:
+        return Report.from_error(path, error)
+    return check(source, rendered, layout=layout, ignore=ignore)
