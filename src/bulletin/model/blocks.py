@@ -3,16 +3,20 @@
 Every text field takes a ``str`` (read as the inline Markdown subset, see
 :mod:`bulletin.model.text`) or a :class:`~bulletin.model.text.Text`. A block that is
 wrong raises :class:`~bulletin.errors.ContentError` naming the block.
+
+Blocks are values: frozen and hashable, their children held in tuples. To change
+one, make a new one (:func:`dataclasses.replace` checks it again); what holds
+blocks, a section or an article, is a list (see :mod:`bulletin.model.edition`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TypeAlias
+from typing import TypeAlias, get_args
 from urllib.parse import urlsplit
 
 from bulletin.errors import ContentError
@@ -20,6 +24,7 @@ from bulletin.model.links import check_link, is_email_address
 from bulletin.model.text import Text, TextLike
 
 __all__ = [
+    "BLOCK_NAMES",
     "Block",
     "BulletList",
     "Button",
@@ -31,6 +36,7 @@ __all__ = [
     "ListItem",
     "Paragraph",
     "Quote",
+    "type_words",
 ]
 
 MAX_IMAGE_WIDTH = 1200
@@ -90,32 +96,58 @@ class ListItem:
     """Nested items, shown indented under this one."""
 
     def __init__(self, text: TextLike, children: Iterable[ListItemLike] = ()) -> None:
+        try:
+            nested = _items(children, nested=True)
+        except ContentError as error:
+            raise error.within("list item") from None
         _set(
             self,
             text=_required_text(text, "list item", "list item text"),
-            children=_items(children),
+            children=nested,
         )
 
 
 ListItemLike: TypeAlias = "ListItem | TextLike | Sequence[ListItemLike]"
 
 
-def _items(values: Iterable[ListItemLike]) -> tuple[ListItem, ...]:
+def _items(
+    values: Iterable[ListItemLike], *, nested: bool = False
+) -> tuple[ListItem, ...]:
     """Turn ``["a", ["a1", "a2"], "b"]`` into items, a nested list joining the item before it."""
     if isinstance(values, str | Text):
         raise ContentError("list items must be a list of texts, not a single text")
+    if not isinstance(values, Iterable) or isinstance(values, Mapping):
+        raise ContentError(
+            f"list items must be a list of texts, not {type_words(values)}; "
+            "write e.g. ['One', ['One a', 'One b'], 'Two']"
+        )
     items: list[ListItem] = []
-    for value in values:
+    for number, value in enumerate(values, start=1):
         if isinstance(value, ListItem):
             items.append(value)
         elif isinstance(value, str | Text):
             items.append(ListItem(value))
-        else:
+        elif isinstance(value, Sequence):
             if not items:
                 raise ContentError("a nested list must follow the item it belongs to")
             parent = items.pop()
-            items.append(ListItem(parent.text, (*parent.children, *_items(value))))
+            children = _items(value, nested=True)
+            items.append(ListItem(parent.text, (*parent.children, *children)))
+        else:
+            which = "nested item" if nested else "item"
+            raise ContentError(
+                f"{which} {number} is {type_words(value)}, not a list item; write "
+                "its text, or a list of texts after an item to nest them under it"
+            )
     return tuple(items)
+
+
+def type_words(value: object) -> str:
+    """``value``'s type for a message: "a str", "an int", "None"."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
 
 
 @dataclass(frozen=True, init=False, slots=True)
@@ -402,3 +434,8 @@ Block: TypeAlias = (
     | Callout
 )
 """Any block a section, article or intro can hold."""
+
+BLOCK_NAMES = ", ".join(kind.__name__ for kind in get_args(Block)[:-1]) + (
+    f" or {get_args(Block)[-1].__name__}"
+)
+"""The blocks by name, for messages: "Paragraph, BulletList, ... or Callout"."""

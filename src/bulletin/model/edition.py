@@ -10,6 +10,15 @@ or fluently::
 
     edition = Edition("News - January 2025", date(2025, 1, 15))
     edition.section("Training").paragraph("Book now.").bullets(["One", "Two"])
+
+What holds content is a plain list: ``edition.intro``, ``edition.sections``,
+``section.blocks``, ``section.articles`` and ``article.blocks`` may be appended
+to or reordered like any list. The builder methods (``edition.section()``,
+``section.article()``, ``add()``, ``paragraph()`` and the rest) check what they
+add at once and turn a ``str`` into a :class:`Paragraph`; what is put in a list
+directly is checked when the edition is rendered
+(:func:`bulletin.model.tree.check_tree`), which names where anything that is not
+a section, article or block sits, rather than leaving it out of the email.
 """
 
 from __future__ import annotations
@@ -22,11 +31,11 @@ from typing import Self
 
 from bulletin.errors import ContentError
 from bulletin.model.blocks import (
+    BLOCK_NAMES,
     Block,
     BulletList,
     Button,
     Callout,
-    Contact,
     Divider,
     Event,
     Image,
@@ -39,17 +48,6 @@ from bulletin.model.text import Text, TextLike
 
 __all__ = ["Article", "Edition", "Section"]
 
-_BLOCK_TYPES = (
-    Paragraph,
-    BulletList,
-    Image,
-    Button,
-    Quote,
-    Divider,
-    Contact,
-    Event,
-    Callout,
-)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
@@ -67,13 +65,12 @@ def _blocks(
                 blocks.append(Paragraph(value))
             except ContentError as error:
                 raise error.within(f"{where} > block {number}") from None
-        elif isinstance(value, _BLOCK_TYPES):
+        elif isinstance(value, Block):
             blocks.append(value)
         else:
             raise ContentError(
-                f"block {number} is a {type(value).__name__}, not a block; use "
-                "Paragraph, BulletList, Image, Button, Quote, Divider, Contact, "
-                "Event or Callout"
+                f"block {number} is a {type(value).__name__}, not a block; "
+                f"use {BLOCK_NAMES}"
             ).within(where)
     return blocks
 
@@ -184,7 +181,7 @@ class Article(_Blocks):
     heading: str
     """The article's heading (plain text)."""
     blocks: list[Block] = field(default_factory=list)
-    """The article's content."""
+    """The article's content; checked when rendered if appended to directly."""
 
     def __post_init__(self) -> None:
         self._where = f"article {self.heading!r}"
@@ -199,9 +196,11 @@ class Section(_Blocks):
     heading: str
     """The section's heading, listed in the contents (plain text)."""
     blocks: list[Block] = field(default_factory=list)
-    """Content before the first article."""
+    """Content before the first article; checked when rendered if appended to
+    directly."""
     articles: list[Article] = field(default_factory=list)
-    """Sub-headed items, in order."""
+    """Sub-headed items, in order. Add one with :meth:`article`, or append an
+    :class:`Article`."""
 
     def __post_init__(self) -> None:
         self._where = f"section {self.heading!r}"
@@ -235,9 +234,11 @@ class Edition:
     preheader: str = ""
     """The line inbox previews show after the subject."""
     intro: list[Block] = field(default_factory=list)
-    """Blocks shown before the contents (a ``str`` becomes a paragraph)."""
+    """Blocks shown before the contents (a ``str`` given here or to
+    :meth:`add_intro` becomes a paragraph)."""
     sections: list[Section] = field(default_factory=list)
-    """The headed sections, in order."""
+    """The headed sections, in order. Add one with :meth:`section`, or append a
+    :class:`Section`; anything else is refused when the edition is rendered."""
     language: str = "en-GB"
     """The BCP 47 language tag, e.g. ``en-GB`` or ``cy`` (Welsh)."""
     subject: str | None = None

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from bulletin.errors import ContentError
-from bulletin.model.blocks import Block, Button, Event, Image, Paragraph
+from bulletin.model.blocks import (
+    Block,
+    BulletList,
+    Button,
+    Callout,
+    Contact,
+    Divider,
+    Event,
+    Image,
+    Paragraph,
+    Quote,
+)
 from bulletin.model.edition import Edition, Section
 from bulletin.model.fields import UNSUBSCRIBE_URL, marker
 from bulletin.model.settings import Settings
@@ -82,6 +94,28 @@ def _article_anchors(
             ids.append(candidate)
         result.append(tuple(ids))
     return tuple(result)
+
+
+def _kept_in_digest(block: Block) -> bool:
+    """True for the blocks a digest always keeps: dates and calls to action.
+
+    A digest's one paragraph, its lead, is chosen apart from this.
+    """
+    match block:
+        case Event() | Button():
+            return True
+        case (
+            Paragraph()
+            | BulletList()
+            | Image()
+            | Quote()
+            | Divider()
+            | Contact()
+            | Callout()
+        ):
+            return False
+        case _:  # a block type added to the union must be placed here too
+            assert_never(block)
 
 
 @dataclass(frozen=True)
@@ -167,9 +201,7 @@ class Page:
             paragraphs[0] if paragraphs else None,
         )
         shown: list[Block] = [
-            block
-            for block in blocks
-            if block is lead or isinstance(block, Event | Button)
+            block for block in blocks if block is lead or _kept_in_digest(block)
         ]
         url = f"{self.web_url}#{anchor}"
         words = self.words["read_more"].replace("{heading}", heading)

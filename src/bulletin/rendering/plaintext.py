@@ -9,6 +9,7 @@ as their alt text.
 from __future__ import annotations
 
 import re
+from typing import assert_never
 
 from bulletin.model.blocks import (
     Block,
@@ -133,6 +134,8 @@ class _Writer:
         elif isinstance(block, Callout):
             title = block.title or self.words["more_information"]
             self.para(f"{title}: {self.inline(block.text)}")
+        else:  # a block type added to the union must be written here too
+            assert_never(block)
 
     def item(self, item: ListItem, number: int | None, indent: int) -> None:
         bullet = f"{number}. " if number is not None else "- "

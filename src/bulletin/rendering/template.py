@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import jinja2
 from markupsafe import Markup
@@ -15,9 +15,12 @@ from bulletin.files import cache_folder
 from bulletin.model.blocks import (
     Block,
     BulletList,
+    Button,
     Callout,
     Contact,
+    Divider,
     Event,
+    Image,
     Paragraph,
     Quote,
 )
@@ -30,8 +33,6 @@ __all__ = ["INLINE_CSS", "flow", "render_css", "render_mjml", "render_template"]
 
 INLINE_CSS = "inline.css.j2"
 """The layout template holding the CSS that is inlined into the email."""
-
-_FLOWING = (Heading, Paragraph, BulletList, Quote, Contact, Event, Callout)
 
 
 def render_mjml(page: Page) -> str:
@@ -81,7 +82,7 @@ def flow(blocks: list[Heading | Block]) -> Iterator[tuple[str, list[Heading | Bl
     """
     run: list[Heading | Block] = []
     for block in blocks:
-        if isinstance(block, _FLOWING):
+        if _flows(block):
             run.append(block)
             continue
         if run:
@@ -90,6 +91,25 @@ def flow(blocks: list[Heading | Block]) -> Iterator[tuple[str, list[Heading | Bl
         yield type(block).__name__.lower(), [block]
     if run:
         yield "text", run
+
+
+def _flows(block: Heading | Block) -> bool:
+    """True for what sits in a run of text, False for what has its own component."""
+    match block:
+        case (
+            Heading()
+            | Paragraph()
+            | BulletList()
+            | Quote()
+            | Contact()
+            | Event()
+            | Callout()
+        ):
+            return True
+        case Image() | Button() | Divider():
+            return False
+        case _:  # a block type added to the union must be placed here too
+            assert_never(block)
 
 
 def _kind(block: object) -> str:

@@ -1,0 +1,99 @@
+"""The edition as a tree: every container checked once, just before rendering.
+
+An edition's containers are plain lists (see :mod:`bulletin.model.edition`).
+What the builder methods add is checked at once; what is appended to a list
+directly is checked here, so that a ``str`` or a stray object is never silently
+left out of the email.
+"""
+
+from __future__ import annotations
+
+from bulletin.errors import ContentError
+from bulletin.model.blocks import BLOCK_NAMES, Block, ListItem, type_words
+from bulletin.model.edition import Article, Edition, Section
+from bulletin.model.text import Text
+
+__all__ = ["check_tree"]
+
+_SHOWN = 40
+"""The most characters of a ``str`` a hint repeats."""
+
+
+def check_tree(edition: Edition) -> None:
+    """Check that each list in ``edition`` holds only sections, articles or blocks.
+
+    Args:
+        edition: the edition about to be rendered.
+
+    Raises:
+        ContentError: something is not what its list holds. The message names
+            where it is and what to use instead, e.g. ``section 2 'Training' >
+            block 3: a str is not a block; wrap the text in Paragraph('...')``.
+    """
+    _check_blocks(edition.intro, "intro")
+    for number, section in enumerate(_list(edition.sections, "sections", "edition")):
+        place = f"section {number + 1}"
+        if not isinstance(section, Section):
+            raise ContentError(
+                f"{type_words(section)} is not a Section; "
+                f"add sections with edition.section({_heading(section)})"
+            ).within(place)
+        place = f"{place} {section.heading!r}"
+        _check_blocks(section.blocks, place)
+        for index, article in enumerate(_list(section.articles, "articles", place)):
+            where = f"{place} > article {index + 1}"
+            if not isinstance(article, Article):
+                raise ContentError(
+                    f"{type_words(article)} is not an Article; "
+                    f"add articles with section.article({_heading(article)})"
+                ).within(where)
+            _check_blocks(article.blocks, f"{where} {article.heading!r}")
+
+
+def _list(values: object, name: str, where: str) -> list[object]:
+    """``values`` as a list, if it is a list or a tuple (not a ``str``)."""
+    if not isinstance(values, list | tuple):
+        raise ContentError(f"{name} must be a list, not {type_words(values)}").within(
+            where
+        )
+    return list(values)
+
+
+def _check_blocks(blocks: object, where: str) -> None:
+    for number, block in enumerate(_list(blocks, "blocks", where), start=1):
+        if not isinstance(block, Block):
+            raise ContentError(
+                f"{type_words(block)} is not a block; {_hint(block)}"
+            ).within(f"{where} > block {number}")
+
+
+def _hint(value: object) -> str:
+    """What to write instead of ``value`` in a list of blocks."""
+    if isinstance(value, str):
+        return f"wrap the text in Paragraph({_shown(value)})"
+    if isinstance(value, Text):
+        return "wrap it in Paragraph(...)"
+    if isinstance(value, ListItem):
+        return "put list items in a BulletList([...])"
+    if isinstance(value, list | tuple):
+        return (
+            "to add several blocks use extend() rather than append(); "
+            "for a list of points write BulletList([...])"
+        )
+    if isinstance(value, Section):
+        return "add sections with edition.section(...)"
+    if isinstance(value, Article):
+        return "add articles with section.article(...)"
+    return f"use {BLOCK_NAMES}"
+
+
+def _heading(value: object) -> str:
+    """The argument a hint shows: the ``str`` given, or a placeholder."""
+    return _shown(value) if isinstance(value, str) else "'Heading'"
+
+
+def _shown(text: str) -> str:
+    """``text`` as a short Python literal, on one line."""
+    if len(text) > _SHOWN:
+        text = text[: _SHOWN - 3] + "..."
+    return repr(text)
