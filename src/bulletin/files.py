@@ -8,7 +8,9 @@ bulletin's own files are never kept next to an edition.
 
 Caches may be deleted at any time; nothing is lost but a little speed. The
 ``BULLETIN_CACHE_DIR`` environment variable moves the cache, and an empty
-value turns it off.
+value turns it off. A cache file is only read back from a folder no other
+user can write to (:func:`read_cache`), and a cache that cannot be written
+is no error (:func:`write_cache`).
 
 State must be kept: the send journals, which know who has been sent an
 edition. It lives on the local disk (an edition may sit on a network share,
@@ -26,9 +28,11 @@ from pathlib import Path
 
 __all__ = [
     "cache_folder",
+    "read_cache",
     "user_cache_root",
     "user_state_root",
     "write_atomic",
+    "write_cache",
     "written_aside",
 ]
 
@@ -58,6 +62,37 @@ def cache_folder(name: str) -> Path | None:
     except OSError:
         return None
     return folder
+
+
+def read_cache(path: Path) -> bytes | None:
+    """The bytes of a cache file that only this user could have written, or None.
+
+    None when the file is missing or unreadable, or (on POSIX) when it or its
+    folder belongs to someone else or the folder is writable by others: what
+    is read back decides what bulletin writes, so it must be our own.
+    """
+    try:
+        with path.open("rb") as file:
+            if not (_own(os.fstat(file.fileno())) and _private(path.parent)):
+                return None
+            return file.read()
+    except OSError:
+        return None
+
+
+def write_cache(path: Path, data: bytes) -> None:
+    """Write a cache file whole, or, if that cannot be done, leave it (a cache is optional)."""
+    with contextlib.suppress(OSError):
+        write_atomic(path, data)
+
+
+def _own(status: os.stat_result) -> bool:
+    return sys.platform == "win32" or status.st_uid == os.geteuid()
+
+
+def _private(folder: Path) -> bool:
+    status = folder.stat()
+    return _own(status) and (sys.platform == "win32" or not status.st_mode & 0o022)
 
 
 def user_state_root() -> Path:

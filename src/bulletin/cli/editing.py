@@ -155,29 +155,43 @@ def check_command(
         bool, typer.Option("--strict", help="Fail on warnings too.")
     ] = False,
     layout: LayoutName = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODE",
+            help="Skip one kind of finding, by its code (e.g. vague-link); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check an edition is ready to send; exit 1 on errors (or warnings with --strict).
 
-    Looks at size against Gmail's clip, pictures, link text, past dates, empty
-    or repeated sections, the preheader, headings and colour contrast.
+    Looks at the words (link text, past dates, empty or repeated sections, the
+    preheader), the email (size against Gmail's clip, pictures, headings, colour
+    contrast) and what sending needs (a sender, an unsubscribe link).
+    docs/checks.md lists every finding's code.
 
     [bold]Examples[/bold]
 
       bulletin check edition.md
 
       bulletin check edition.md --strict --format json
+
+      bulletin check edition.md --ignore vague-link --ignore past-deadline
     """
-    from bulletin.checking import check_file
+    from bulletin.checking import GMAIL_CLIP_BYTES
+    from bulletin.commands.check import check_file
 
     with reported():
-        report = check_file(edition, layout=layout)
+        report = check_file(edition, layout=layout, ignore=ignore or ())
     if format_ is Format.json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
         for finding in report.findings:
             typer.echo(str(finding))
         size = (
-            f"; email {report.html_bytes / 1024:.0f} KB of 102 KB"
+            f"; email {report.html_bytes / 1024:.0f} KB of {GMAIL_CLIP_BYTES // 1024} KB"
             if report.html_bytes
             else ""
         )
