@@ -16,25 +16,36 @@ mjml-python, premailer, Pillow) and the loader (PyYAML, markdown-it-py) are
 imported on first use of :func:`render` and :func:`load`, so ``import bulletin``
 stays quick.
 
-To send, read a recipient list with :func:`read_recipients` and fill each
-recipient into a :class:`MessageTemplate` built once from the rendered
-edition; an organisation's website checks unsubscribe links with
-:func:`verify_unsubscribe_token`. :func:`prepare` does all of that for an
-edition file and a list, and :func:`deliver` sends the result over an
-:class:`SmtpConnection`, keeping count in a :class:`Journal`::
+To send, read a recipient list with :func:`read_recipients`, build the
+edition's message once as a :class:`MessageTemplate`, and :func:`deliver` it
+through a transport: an :class:`SmtpConnection`, or a :class:`MemoryTransport`
+in tests. No file is needed::
+
+    from bulletin import MemoryTransport, MessageTemplate, Recipient, deliver
+
+    template = MessageTemplate(rendered, settings, edition.date, secret=secret)
+    result = deliver(template, [Recipient.of("ann@example.org")], MemoryTransport())
+
+For an editor's files, :func:`prepare` loads and renders an edition, reads
+its list and leaves out the suppressed; a :class:`Journal` makes the send
+resumable (:func:`begin` records the edition and readers first)::
 
     import os
     from pathlib import Path
-    from bulletin import (
-        Journal, PasswordLogin, SmtpConnection, SmtpSettings, begin, deliver, prepare
-    )
+    from bulletin import Journal, PasswordLogin, SmtpConnection, SmtpSettings
+    from bulletin import begin, deliver, prepare
 
     mailing = prepare(Path("edition.md"), Path("readers.csv"))
+    server = SmtpSettings("smtp.example.org", username="news@example.org")
+    login = PasswordLogin("news@example.org", os.environ["SMTP_PASSWORD"])
     with Journal.open(Path("edition.sqlite3")) as journal:
-        begin(journal, mailing)
-        server = SmtpSettings("smtp.example.org", username="news@example.org")
-        login = PasswordLogin("news@example.org", os.environ["SMTP_PASSWORD"])
-        result = deliver(mailing, journal, SmtpConnection(server, login))
+        begin(journal, mailing.template, mailing.to_send)
+        result = deliver(
+            mailing.template, mailing.to_send, SmtpConnection(server, login), journal
+        )
+
+An organisation's website checks unsubscribe links with
+:func:`verify_unsubscribe_token`.
 """
 
 from __future__ import annotations
@@ -46,12 +57,14 @@ from bulletin.errors import (
     BulletinError,
     ContentError,
     ContentErrorGroup,
+    JournalConflictError,
     LayoutError,
     Location,
     PreviewError,
     RecipientError,
     RenderError,
     SendError,
+    SendStoppedError,
 )
 from bulletin.model.blocks import (
     Block,
@@ -71,9 +84,10 @@ from bulletin.model.fields import fill_html, fill_text
 from bulletin.model.rendered import Asset, Rendered
 from bulletin.model.settings import Sender, Settings
 from bulletin.model.text import Text
-from bulletin.rendering.layouts import Layout, available_layouts, load_layout
 
 if TYPE_CHECKING:
+    from bulletin.checking import Finding, Report
+    from bulletin.commands.check import check_file
     from bulletin.commands.mailing import Mailing, prepare
     from bulletin.loading.source import Source, load
     from bulletin.mail.message import MessageTemplate, PersonalMessage
@@ -81,11 +95,13 @@ if TYPE_CHECKING:
     from bulletin.mail.suppression import Suppression, SuppressionList
     from bulletin.mail.unsubscribe import unsubscribe_token, verify_unsubscribe_token
     from bulletin.rendering import render
+    from bulletin.rendering.layouts import Layout, available_layouts, load_layout
     from bulletin.sending.credentials import PasswordLogin, TokenLogin
     from bulletin.sending.delivery import Delivery, DeliveryOptions, begin, deliver
     from bulletin.sending.journal import Journal
     from bulletin.sending.ratelimit import Cap
     from bulletin.sending.smtp import SmtpConnection, SmtpSettings
+    from bulletin.sending.transport import MemoryTransport, Transport
 
 __all__ = [
     "Article",
@@ -104,13 +120,16 @@ __all__ = [
     "Divider",
     "Edition",
     "Event",
+    "Finding",
     "Image",
     "Journal",
+    "JournalConflictError",
     "Layout",
     "LayoutError",
     "ListItem",
     "Location",
     "Mailing",
+    "MemoryTransport",
     "MessageTemplate",
     "Paragraph",
     "PasswordLogin",
@@ -122,8 +141,10 @@ __all__ = [
     "RecipientList",
     "RenderError",
     "Rendered",
+    "Report",
     "Section",
     "SendError",
+    "SendStoppedError",
     "Sender",
     "Settings",
     "SmtpConnection",
@@ -133,9 +154,11 @@ __all__ = [
     "SuppressionList",
     "Text",
     "TokenLogin",
+    "Transport",
     "__version__",
     "available_layouts",
     "begin",
+    "check_file",
     "deliver",
     "fill_html",
     "fill_text",
@@ -149,6 +172,9 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Finding": "bulletin.checking",
+    "Report": "bulletin.checking",
+    "check_file": "bulletin.commands.check",
     "PasswordLogin": "bulletin.sending.credentials",
     "TokenLogin": "bulletin.sending.credentials",
     "Delivery": "bulletin.sending.delivery",
@@ -156,12 +182,17 @@ _LAZY = {
     "begin": "bulletin.sending.delivery",
     "deliver": "bulletin.sending.delivery",
     "Journal": "bulletin.sending.journal",
+    "MemoryTransport": "bulletin.sending.transport",
+    "Transport": "bulletin.sending.transport",
     "Mailing": "bulletin.commands.mailing",
     "prepare": "bulletin.commands.mailing",
     "Cap": "bulletin.sending.ratelimit",
     "SmtpConnection": "bulletin.sending.smtp",
     "SmtpSettings": "bulletin.sending.smtp",
     "render": "bulletin.rendering",
+    "Layout": "bulletin.rendering.layouts",
+    "available_layouts": "bulletin.rendering.layouts",
+    "load_layout": "bulletin.rendering.layouts",
     "Source": "bulletin.loading.source",
     "load": "bulletin.loading.source",
     "MessageTemplate": "bulletin.mail.message",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image as Pillow
 
-from bulletin.checking import check_file
 from bulletin.commands.build import build
+from bulletin.commands.check import check_file
 from bulletin.commands.new import scaffold
 from bulletin.errors import ContentError
 from bulletin.loading.source import load

@@ -448,7 +448,7 @@ def test_load_uses_the_nearest_config(tmp_path: Path) -> None:
 
     source = load(edition)
 
-    assert source.config == path.resolve()
+    assert source.config.path == path.resolve()
     assert source.settings.publisher == "Us"
     assert source.edition.language == "cy"
     assert source.edition.date == dt.date(2025, 1, 15)
@@ -462,7 +462,7 @@ def test_load_without_config_uses_the_defaults(tmp_path: Path) -> None:
 
     source = load(edition)
 
-    assert source.config is None
+    assert source.config.path is None
     assert source.settings == Settings()
     assert source.layout == Config().layout
 
@@ -488,7 +488,7 @@ def test_load_with_a_given_config_does_not_look_for_one(tmp_path: Path) -> None:
     source = load(edition, config=Config(Settings(publisher="Given")))
 
     assert source.settings.publisher == "Given"
-    assert source.config is None
+    assert source.config.path is None
 
 
 # Front matter overrides ---------------------------------------------------------------------
@@ -536,7 +536,7 @@ def test_no_front_matter_overrides_keep_the_config(
     assert source.settings == base.settings
     assert source.layout == "classic"
     assert source.edition.language == "en-GB"
-    assert source.config == tmp_path / CONFIG_NAME
+    assert source.config.path == tmp_path / CONFIG_NAME
 
 
 def test_colours_are_merged_key_by_key(tmp_path: Path, base: Config) -> None:

@@ -73,7 +73,7 @@ def test_front_matter_gives_the_editions_own_values(tmp_path: Path) -> None:
     assert source.digest is True
     assert source.path == tmp_path / "edition.md"
     assert source.base_dir == tmp_path
-    assert source.config is None
+    assert source.config.path is None
 
 
 def test_defaults_when_the_front_matter_says_nothing_more(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_markdown_renders_as_python(name: str) -> None:
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_toml_settings_match_python(name: str) -> None:
     md, py = sources(name)
-    assert md.config == (EXAMPLES / name / "bulletin.toml").resolve()
+    assert md.config.path == (EXAMPLES / name / "bulletin.toml").resolve()
     for field in dataclasses.fields(Settings):
         if field.name != "logo":
             assert getattr(md.settings, field.name) == getattr(
@@ -74,7 +74,7 @@ def test_markdown_loads_from_another_folder(
     source = load(path if written == "absolute" else os.path.relpath(path, tmp_path))
     assert source.edition == expected.edition
     assert source.settings == expected.settings
-    assert source.config == (EXAMPLES / name / "bulletin.toml").resolve()
+    assert source.config.path == (EXAMPLES / name / "bulletin.toml").resolve()
     assert render_source(source).html == render_source(expected).html
 
 

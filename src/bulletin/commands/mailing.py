@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bulletin.commands.build import captured_warnings, render_source
 from bulletin.errors import RecipientError, SendError
-from bulletin.loading.config import SUPPRESSIONS_NAME, load_config
+from bulletin.loading.config import SUPPRESSIONS_NAME
 from bulletin.loading.source import Source, load
 from bulletin.mail.message import EMAIL, MessageTemplate, PersonalMessage
 from bulletin.mail.recipients import Recipient, RecipientList, read_recipients
@@ -100,10 +100,9 @@ class Mailing:
 
 def suppressions_path(source: Source) -> Path:
     """The suppression list's file for ``source``: as bulletin.toml says, or beside the edition."""
-    if source.config is not None:
-        found = load_config(source.config).suppressions
-        if found is not None:
-            return found
+    found = source.config.suppressions
+    if found is not None:
+        return found
     return source.path.parent / SUPPRESSIONS_NAME
 
 

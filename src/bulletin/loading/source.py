@@ -79,8 +79,9 @@ class Source:
     link to the rest on the web copy."""
     path: Path
     """The edition file."""
-    config: Path | None
-    """The bulletin.toml used, if any."""
+    config: Config
+    """The bulletin.toml read (once), with where each key is; ``Config()`` when
+    there is none."""
     lines: Mapping[int, int] = dataclasses.field(default_factory=dict)
     """For a Markdown file: the line of each block, section and article, by ``id()``."""
 
@@ -209,7 +210,7 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
         layout=str(values.get("layout") or config.layout),
         digest=bool(values.get("digest", False)),
         path=path,
-        config=config.path,
+        config=config,
         lines=parsed.lines,
     )
 
@@ -297,5 +298,5 @@ def _load_python(path: Path, config: Config) -> Source:
         layout=str(layout),
         digest=bool(names.get("digest", False)),
         path=path,
-        config=config.path,
+        config=config,
     )

@@ -313,7 +313,8 @@ def _build(
             email = email.replace(f"{base_url}/{asset.path}", local)
             web = web.replace(f"{base_url}/{asset.path}", local)
     chosen = load_layout(layout or source.layout, source.settings.layout_paths)
-    config = [source.config.parent] if source.config else []
+    folder = source.config.folder
+    config = [folder] if folder is not None else []
     snapshot = Snapshot(
         title=source.edition.title,
         slug=rendered.slug,
