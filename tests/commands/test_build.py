@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.commands.build import GMAIL_CLIP_BYTES, build
+from bulletin.checking import GMAIL_CLIP_BYTES
+from bulletin.commands.build import build
 from bulletin.errors import BulletinError, ContentError, LayoutError
 from tests.conftest import EXAMPLES
 
@@ -158,10 +159,12 @@ def test_a_clipped_email_builds_with_a_warning(tmp_path: Path) -> None:
     built = build(edition, tmp_path / "out")
 
     assert built.html_bytes > GMAIL_CLIP_BYTES
-    [warning] = built.warnings
-    assert f"the email is {built.html_bytes / 1024:.0f} KB" in warning
-    assert "Gmail clips messages over 102 KB" in warning
-    assert "digest: true" in warning
+    [finding] = built.findings
+    assert finding.code == "clipped"
+    assert f"the email is {built.html_bytes / 1024:.0f} KB" in finding.message
+    assert "Gmail clips messages over 102 KB" in finding.message
+    assert "digest: true" in finding.message
+    assert built.warnings == ()
     assert (tmp_path / "out" / "big-news.html").is_file()
 
 

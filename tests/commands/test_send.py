@@ -708,7 +708,8 @@ def test_a_mailto_unsubscribe_warns_that_it_cannot_take_one_click(
 
     assert result.exit_code == 0, result.output  # no token, so no secret needed
     [warning] = result.stderr.splitlines()
-    assert warning.startswith("warning: unsubscribing cannot take one click")
+    assert warning.startswith(f"warning: {folder / 'bulletin.toml'}:19:1: ")
+    assert "unsubscribing cannot take one click" in warning
     assert "Gmail and Yahoo" in warning
     assert len(emls(outbox)) == 6
     for path in emls(outbox):
@@ -726,7 +727,8 @@ def test_no_sender_stops_the_send_and_writes_nothing(
 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "error: no sender: add [sender] with name and address to bulletin.toml, e.g. "
+        f"error: {folder / 'bulletin.toml'}:1:1: no sender: add [sender] with name "
+        "and address to bulletin.toml, e.g. "
         'name = "Example Partnership" and address = "news@example.org"',
         "nothing was written or sent",
     ]
@@ -742,7 +744,9 @@ def test_no_sender_fails_a_dry_run_too(
 
     assert result.exit_code == 1
     assert "  From          (no sender)" in result.stdout.splitlines()
-    assert result.stderr.startswith("error: no sender: ")
+    assert result.stderr.startswith(
+        f"error: {folder / 'bulletin.toml'}:1:1: no sender: "
+    )
 
 
 # The suppression list ------------------------------------------------------------------

@@ -41,6 +41,8 @@ pytestmark = [
 MOBILE = 375
 DESKTOP = 800
 HEIGHT = 800
+SUBPIXEL = 1.0
+"""How far positions may differ between browser versions' rounding, in CSS pixels."""
 COLUMN = load_layout(DEFAULT_LAYOUT).width
 """The desktop column width of the layout the examples use, in CSS px."""
 MIN_CONTRAST = 4.5
@@ -306,8 +308,8 @@ def test_mobile_images_load_and_fit(
     for image in images:
         assert image["complete"], image
         assert image["naturalWidth"] > 0, image
-        assert image["left"] >= 0, image
-        assert image["right"] <= MOBILE, image
+        assert image["left"] >= -SUBPIXEL, image
+        assert image["right"] <= MOBILE + SUBPIXEL, image
 
 
 # Desktop: 800 px -------------------------------------------------------------
@@ -321,8 +323,8 @@ def test_desktop_shows_the_column(browsing: Browsing, example: Example) -> None:
     )
     assert sections, "no sections inside .bulletin"
     for section in sections:
-        assert section["width"] == pytest.approx(COLUMN, abs=0.5), section
-        assert section["left"] == pytest.approx((DESKTOP - COLUMN) / 2, abs=0.5), (
+        assert section["width"] == pytest.approx(COLUMN, abs=SUBPIXEL), section
+        assert section["left"] == pytest.approx((DESKTOP - COLUMN) / 2, abs=SUBPIXEL), (
             section
         )
 
@@ -333,8 +335,8 @@ def test_desktop_images_fit_the_column(browsing: Browsing, example: Example) -> 
     assert images
     for image in images:
         assert image["naturalWidth"] > 0, image
-        assert image["left"] >= image["columnLeft"], image
-        assert image["right"] <= image["columnRight"], image
+        assert image["left"] >= image["columnLeft"] - SUBPIXEL, image
+        assert image["right"] <= image["columnRight"] + SUBPIXEL, image
 
 
 # Contents links --------------------------------------------------------------
@@ -366,7 +368,9 @@ def test_last_contents_link_scrolls_to_its_section(
     top = page.evaluate(
         "id => document.getElementById(id).getBoundingClientRect().top", target[1:]
     )
-    assert 0 <= top < HEIGHT, f"{target} is at {top}px, outside the viewport"
+    # Browsers differ by a fraction of a pixel in where a scrolled-to target ends up
+    # (Chromium 156 puts it at -0.39 px); a link that did not scroll leaves it far below.
+    assert -SUBPIXEL <= top < HEIGHT, f"{target} is at {top}px, outside the viewport"
 
 
 # Accessibility ---------------------------------------------------------------

@@ -35,6 +35,12 @@ class Finding:
         where = str(self.location)
         return f"{where + ': ' if where else ''}{self.level}: {self.message}"
 
+    @property
+    def placed(self) -> str:
+        """The message after its place, without the level: ``file:line: message``."""
+        where = str(self.location)
+        return f"{where + ': ' if where else ''}{self.message}"
+
 
 @dataclass(frozen=True, slots=True)
 class Report:

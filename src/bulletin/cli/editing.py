@@ -135,6 +135,8 @@ def build_command(
         f"{built.html_bytes / 1024:.0f} KB of Gmail's 102 KB"
         + (" (digest)" if source.digest else "")
     )
+    for finding in built.findings:
+        typer.echo(str(finding), err=True)
     for warning in built.warnings:
         typer.echo(f"warning: {warning}", err=True)
 

@@ -9,14 +9,12 @@ they were.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bulletin.checking import Finding, check
 from bulletin.commands.export import export
 from bulletin.files import write_atomic
 from bulletin.loading.source import Source, load
@@ -29,10 +27,7 @@ from bulletin.rendering import render
 if TYPE_CHECKING:
     from bulletin.mail.recipients import Recipient
 
-__all__ = ["GMAIL_CLIP_BYTES", "Built", "build", "captured_warnings", "render_source"]
-
-GMAIL_CLIP_BYTES = 102 * 1024
-"""Gmail hides everything after about this much HTML behind "View entire message"."""
+__all__ = ["Built", "build", "render_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +40,11 @@ class Built:
     """The rendered edition."""
     files: tuple[Path, ...]
     """Every file written, images first."""
+    findings: tuple[Finding, ...]
+    """What ``bulletin check`` says about the email as rendered (its ``email``
+    rules: Gmail's clip, heavy pictures, headings, colours), in its words."""
     warnings: tuple[str, ...]
-    """Things worth knowing that did not stop the build."""
+    """Other things worth knowing that did not stop the build."""
 
     @property
     def html_bytes(self) -> int:
@@ -91,16 +89,10 @@ def build(
     """
     path = Path(path)
     folder = Path(out) if out is not None else path.parent / "out"
-    with captured_warnings() as warnings:
-        source = load(path)
-        rendered = render_source(source, layout=layout)
-    size = len(rendered.html.encode("utf-8"))
-    if size > GMAIL_CLIP_BYTES:
-        warnings.append(
-            f"the email is {size / 1024:.0f} KB; Gmail clips messages over "
-            f"{GMAIL_CLIP_BYTES // 1024} KB (hiding the unsubscribe link): shorten it "
-            "or add digest: true to the front matter"
-        )
+    source = load(path)
+    rendered = render_source(source, layout=layout)
+    findings = check(source, rendered, layout=layout, scopes=["email"]).findings
+    warnings: list[str] = []
     template = MessageTemplate(
         rendered, source.settings, source.edition.date, secret=secret
     )
@@ -122,22 +114,4 @@ def build(
     eml_path = folder / f"{rendered.slug}.eml"
     write_atomic(eml_path, eml)
     files.append(eml_path)
-    return Built(source, rendered, tuple(files), tuple(warnings))
-
-
-@contextlib.contextmanager
-def captured_warnings() -> Iterator[list[str]]:
-    """Collect the warnings the renderer logs, to report them with the result."""
-    found: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            found.append(record.getMessage())
-
-    logger = logging.getLogger("bulletin")
-    handler = Collect(logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield found
-    finally:
-        logger.removeHandler(handler)
+    return Built(source, rendered, tuple(files), findings, tuple(warnings))

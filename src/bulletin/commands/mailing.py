@@ -3,8 +3,10 @@
 :func:`prepare` loads and renders the edition once, reads the recipient
 list, takes out everyone on the suppression list, and builds the message
 template that fills each recipient in. It gathers everything worth saying
-before a send: warnings (a field no column fills, a mailto-only unsubscribe)
-and problems that must stop a real send (no sender, no unsubscribe secret).
+before a send, in the words ``bulletin check`` uses for the same things:
+warnings (a field no column fills, a mailto-only unsubscribe, an email over
+Gmail's clip) and problems that must stop a real send (no sender, no way to
+unsubscribe, no unsubscribe secret).
 Delivery (an outbox folder, or SMTP) takes a :class:`Mailing` from here.
 """
 
@@ -15,7 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.commands.build import captured_warnings, render_source
+from bulletin.checking import check, rules
+from bulletin.commands.build import render_source
 from bulletin.errors import RecipientError, SendError
 from bulletin.loading.config import SUPPRESSIONS_NAME
 from bulletin.loading.source import Source, load
@@ -141,31 +144,19 @@ def prepare(
     Raises:
         BulletinError: the edition or the recipient list cannot be read.
     """
-    with captured_warnings() as warnings:
-        source = edition if isinstance(edition, Source) else load(edition)
-        rendered = render_source(source)
+    source = edition if isinstance(edition, Source) else load(edition)
+    rendered = render_source(source)
     if not isinstance(recipients, RecipientList):
         recipients = read_recipients(recipients, email_column=email_column)
-    warnings.extend(recipients.warnings)
+    warnings = list(recipients.warnings)
     problems: list[str] = []
     settings = source.settings
-    if settings.sender is None:
-        problems.append(
-            "no sender: add [sender] with name and address to bulletin.toml, e.g. "
-            'name = "Example Partnership" and address = "news@example.org"'
-        )
-    if settings.unsubscribe_url is None and settings.unsubscribe_mailto is None:
-        problems.append(
-            "no unsubscribe_url in bulletin.toml: bulk mail must let readers "
-            'unsubscribe; add e.g. unsubscribe_url = "https://example.org/'
-            'unsubscribe?token={token}"'
-        )
-    elif not settings.one_click_unsubscribe:
-        warnings.append(
-            "unsubscribing cannot take one click: Gmail and Yahoo expect bulk mail to "
-            "have an https One-Click unsubscribe link (RFC 8058), and may file it as "
-            "spam without one; set unsubscribe_url to an https address with {token}"
-        )
+    report = check(source, rendered, scopes=["email", "sending"])
+    for finding in report.findings:
+        # Only the sending rules stop a send: the email's own (say its colours)
+        # are for `bulletin check` to insist on before the day.
+        stops = finding.level == "error" and finding.code in _STOPPING
+        (problems if stops else warnings).append(finding.placed)
     try:
         secret = secret_for(source, environ)
     except SendError as error:
@@ -210,6 +201,10 @@ def prepare(
         warnings=tuple(warnings),
         problems=tuple(problems),
     )
+
+
+_STOPPING = frozenset(rule.code for rule in rules(scopes=["sending"]))
+"""The codes of findings that stop a real send when they are errors."""
 
 
 def _field_warnings(
