@@ -22,6 +22,13 @@ def test_all_is_sorted_and_complete() -> None:
         assert getattr(bulletin, name) is not None
 
 
+def test_no_module_shadows_what_the_facade_exports() -> None:
+    """A ``render/`` package would hide ``bulletin.render()`` once imported."""
+    modules = {module.name for module in pkgutil.iter_modules(bulletin.__path__)}
+    assert modules >= {"model", "loading", "rendering", "checking", "sending", "cli"}
+    assert modules.isdisjoint(bulletin.__all__), modules & set(bulletin.__all__)
+
+
 def test_every_module_declares_all() -> None:
     for module in pkgutil.walk_packages(bulletin.__path__, "bulletin."):
         if module.name.endswith("__main__"):

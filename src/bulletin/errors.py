@@ -86,12 +86,19 @@ class ContentError(BulletinError, ValueError):
         location: Location | None = None,
         *,
         fragment: str | None = None,
+        key: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location or Location()
         self.fragment = fragment
         """The offending text as written (a link, a tag), for finding its column."""
+        self.key = key
+        """The setting at fault as a key path, e.g. ``("colours", "brand")``.
+
+        Set by the model for a setting or front matter value, so the loader
+        places the error at the line that wrote it, without reading the message.
+        """
 
     def at(self, location: Location) -> ContentError:
         """Return a copy of this error placed at ``location``.
@@ -108,7 +115,7 @@ class ContentError(BulletinError, ValueError):
             line=position.line,
             column=position.column,
         )
-        return type(self)(self.message, merged, fragment=self.fragment)
+        return type(self)(self.message, merged, fragment=self.fragment, key=self.key)
 
     def within(self, block: str) -> ContentError:
         """Return a copy whose block path is prefixed with ``block``."""
@@ -120,6 +127,7 @@ class ContentError(BulletinError, ValueError):
                 path, self.location.file, self.location.line, self.location.column
             ),
             fragment=self.fragment,
+            key=self.key,
         )
 
     def __str__(self) -> str:

@@ -694,7 +694,7 @@ def test_event_that_ends_before_it_starts(file: Path) -> None:
         file, HEAD + "::: event Talk\ndate: 2025-02-09 to 2025-02-03\n:::\n"
     )
 
-    assert error.location.line == 5
+    assert error.location.line == 6  # the date: line, not the box's first line
     assert error.message == "event ends (2025-02-03) before it starts (2025-02-09)"
 
 

@@ -205,6 +205,37 @@ def test_a_full_send_prints_the_journal_and_the_final_table(
         assert server.password not in text
 
 
+@pytest.mark.parametrize(
+    ("flag", "replies_shown"), [("-v", False), ("-vv", True), ("", False)]
+)
+def test_verbose_shows_the_trail_of_the_send_and_no_secret(
+    flag: str, replies_shown: bool, server: SmtpServer, edition: Path, recipients: Path
+) -> None:
+    options = [flag] if flag else []
+    result = runner.invoke(
+        app,
+        [
+            *options,
+            "send",
+            str(edition),
+            "--recipients",
+            str(recipients),
+            *smtp_options(server),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    trail = [line for line in result.stderr.splitlines() if " bulletin." in line]
+    assert bool(trail) is bool(flag)
+    if flag:
+        text = "\n".join(trail)
+        assert f"connecting to {server.host}:{server.port} (starttls)" in text
+        assert "certificate verified" in text
+        assert f"as {server.username}" in text
+        assert ("j.hughes@example.org: sent" in text) is replies_shown
+    assert server.password not in result.stderr + result.stdout
+
+
 def test_the_journal_records_each_message_id_the_server_got(
     sent: Result, server: SmtpServer, edition: Path
 ) -> None:

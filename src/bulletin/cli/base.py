@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
+import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
@@ -292,6 +294,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -305,6 +308,16 @@ def _root(
         bool,
         typer.Option("--debug", help="Show the full traceback when something fails."),
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Say what is happening (connecting, TLS, login, pauses); "
+            "-vv also each server reply. Never shows a password or token.",
+        ),
+    ] = 0,
 ) -> None:
     """Build and send email bulletins from Markdown or Python.
 
@@ -312,6 +325,26 @@ def _root(
     Python with `import bulletin`. Start with [bold]bulletin new[/bold].
     """
     _state["debug"] = debug
+    if verbose:
+        ctx.call_on_close(_show_log(logging.INFO if verbose == 1 else logging.DEBUG))
+
+
+def _show_log(level: int) -> Callable[[], None]:
+    """Print the library's log at ``level`` and above on stderr; returns the undo."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    )
+    logger = logging.getLogger("bulletin")
+    before = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
+
+    return undo
 
 
 @contextlib.contextmanager

@@ -193,6 +193,7 @@ def _event(box: Box) -> Block:
     except ValueError as error:
         raise BoxError(str(error), line) from None
     return _located(
+        box,
         pairs,
         lambda: Event(
             title,
@@ -209,6 +210,7 @@ def _event(box: Box) -> Block:
 def _contact(box: Box) -> Block:
     pairs = _pairs(box, ("name", "address", "phone", "email", "website"))
     return _located(
+        box,
         pairs,
         lambda: Contact(
             heading=box.title or None,
@@ -225,14 +227,28 @@ def _get(pairs: dict[str, tuple[str, int]], key: str) -> str | None:
     return pairs[key][0] if key in pairs else None
 
 
-def _located(pairs: dict[str, tuple[str, int]], make: Callable[[], Block]) -> Block:
-    """Make the block; a value it refuses is blamed on the line that gave it."""
+_BOX_KEYS = {"end_date": "date"}
+"""Model fields a box writes under another key: ``date: from ... to ...``."""
+
+
+def _located(
+    box: Box, pairs: dict[str, tuple[str, int]], make: Callable[[], Block]
+) -> Block:
+    """Make the block; a value it refuses is blamed on the line that gave it.
+
+    The model tags the error with the field at fault (its key); the column is
+    where the offending fragment starts on that line, when it says which.
+    """
     try:
         return make()
     except ContentError as error:
-        for value, line in pairs.values():
-            if value and repr(value) in error.message:
-                raise BoxError(error.message, line) from None
+        field = error.key[0] if error.key else ""
+        written = _BOX_KEYS.get(field, field)
+        if written in pairs:
+            line = pairs[written][1]
+            text = box.lines[line - box.first_line]
+            column = text.find(error.fragment) + 1 if error.fragment else 0
+            raise BoxError(error.message, line, max(column, 1)) from None
         raise
 
 

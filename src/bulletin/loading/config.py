@@ -217,7 +217,7 @@ def load_config(path: Path) -> Config:
                 ),
             )
         except ContentError as error:
-            errors.append(place_setting_error(error, values, locate))
+            errors.append(place_setting_error(error, locate))
     if errors or settings is None:
         raise (
             errors[0]
@@ -257,30 +257,16 @@ def settings_values(
                     out["utm_domains"] = value.pop("domains")
             out[key] = _setting(key, value, folder)
         except ContentError as error:
-            raise ContentError(error.message, locate((key,))) from None
+            where = error.key or (key,)
+            raise ContentError(error.message, locate(where), key=where) from None
     return out
 
 
-def place_setting_error(
-    error: ContentError, values: Mapping[str, object], locate: Locate
-) -> ContentError:
-    """Place an error :class:`Settings` raised at the key whose value it names.
-
-    Settings' messages name the setting: ``view_online_url URL ...``,
-    ``colour brand = ...``, ``font stack ...``, ``utm source = ...``.
-    """
+def place_setting_error(error: ContentError, locate: Locate) -> ContentError:
+    """Place an error :class:`Settings` raised at the key it carries (``error.key``)."""
     if error.location.file is not None:
         return error
-    message = error.message
-    for key, value in values.items():
-        if isinstance(value, dict):
-            singular = key.removesuffix("s")
-            for inner in value:
-                if singular in message and f"{singular} {inner} " in message:
-                    return ContentError(message, locate((key, inner)))
-        if key in message or key.replace("_", " ") in message:
-            return ContentError(message, locate((key,)))
-    return ContentError(message, locate(()))
+    return ContentError(error.message, locate(error.key), key=error.key)
 
 
 def _setting(key: str, value: object, folder: Path) -> object:

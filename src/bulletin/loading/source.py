@@ -185,7 +185,7 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
         try:
             settings = _override(settings, values, path.parent, places)
         except ContentError as error:
-            errors.append(place_setting_error(error, values, places))
+            errors.append(place_setting_error(error, places))
     if not errors:
         try:
             edition = Edition(
@@ -243,12 +243,11 @@ def _places(front: FrontMatter, file: Path) -> _Places:
 
 
 def _placed(error: ContentError, front: FrontMatter, path: Path) -> ContentError:
-    """An error from the Edition itself is about a front matter key: find which."""
+    """Place an error from the Edition itself at the front matter key it carries."""
     if error.location.file is not None:
         return error
-    for key in ("title", "subject", "preheader", "language", "date"):
-        if key in error.message:
-            return error.at(_Places(front, path)((key,)))
+    if error.key:
+        return error.at(_Places(front, path)(error.key))
     return error.at(Location(file=path, line=1, column=1))
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TypeAlias, get_args
@@ -53,6 +54,17 @@ def _text(value: TextLike, what: str) -> Text:
         return Text.coerce(value)
     except ContentError as error:
         raise error.within(what) from None
+
+
+@contextmanager
+def _field(name: str) -> Iterator[None]:
+    """Tag a :class:`ContentError` raised inside with the field at fault (its key)."""
+    try:
+        yield
+    except ContentError as error:
+        raise ContentError(
+            error.message, error.location, fragment=error.fragment, key=(name,)
+        ) from None
 
 
 def _optional_text(value: TextLike | None, what: str) -> Text | None:
@@ -315,14 +327,17 @@ class Contact:
         if phone is not None and not _PHONE.fullmatch(phone.strip()):
             raise ContentError(
                 f"phone number {phone!r} is not a phone number; write digits, "
-                "spaces and an optional leading +, e.g. 03000 265770"
+                "spaces and an optional leading +, e.g. 03000 265770",
+                key=("phone",),
             ).within("contact")
         if email is not None and not is_email_address(email):
             raise ContentError(
-                f"email address {email!r} is not valid; write e.g. news@example.org"
+                f"email address {email!r} is not valid; write e.g. news@example.org",
+                key=("email",),
             ).within("contact")
         if website is not None:
-            _link(_website_href(website), "contact website")
+            with _field("website"):
+                _link(_website_href(website), "contact website")
         if not any((name, address, phone, email, website)):
             raise ContentError("contact block has no details").within("contact")
         _set(
@@ -385,27 +400,36 @@ class Event:
     ) -> None:
         if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
             raise ContentError(
-                f"event date {date!r} must be a date, e.g. datetime.date(2025, 2, 6)"
+                f"event date {date!r} must be a date, e.g. datetime.date(2025, 2, 6)",
+                key=("date",),
             ).within("event")
         if end_date is not None and (
             isinstance(end_date, dt.datetime) or not isinstance(end_date, dt.date)
         ):
             raise ContentError(
-                f"event end date {end_date!r} must be a date, e.g. datetime.date(2025, 2, 9)"
+                f"event end date {end_date!r} must be a date, e.g. datetime.date(2025, 2, 9)",
+                key=("end_date",),
             ).within("event")
         if end_date is not None and end_date < date:
             raise ContentError(
-                f"event ends ({end_date.isoformat()}) before it starts ({date.isoformat()})"
+                f"event ends ({end_date.isoformat()}) before it starts ({date.isoformat()})",
+                key=("end_date",),
             ).within("event")
+        with _field("title"):
+            title_text = _required_text(title, "event", "event title")
+        with _field("details"):
+            details_text = _optional_text(details, "event details")
+        with _field("link"):
+            checked_link = _link(link, "event link")
         _set(
             self,
-            title=_required_text(title, "event", "event title"),
+            title=title_text,
             date=date,
             end_date=None if end_date == date else end_date,
             time=time,
             location=location,
-            details=_optional_text(details, "event details"),
-            link=_link(link, "event link"),
+            details=details_text,
+            link=checked_link,
         )
 
 

@@ -246,11 +246,12 @@ class Edition:
 
     def __post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
-            raise ContentError("edition has no title").within("edition")
+            raise ContentError("edition has no title", key=("title",)).within("edition")
         self.title = self.title.strip()
         if isinstance(self.date, dt.datetime) or not isinstance(self.date, dt.date):
             raise ContentError(
-                f"edition date {self.date!r} must be a date, e.g. datetime.date(2025, 1, 15)"
+                f"edition date {self.date!r} must be a date, e.g. datetime.date(2025, 1, 15)",
+                key=("date",),
             ).within("edition")
         if self.subject is not None:
             self.subject = self.subject.strip() or None
@@ -259,11 +260,13 @@ class Edition:
             if value is not None and not is_header_safe(value):
                 raise ContentError(
                     f"{name} {value!r} contains a line break or control character; "
-                    "it becomes an email header, so keep it on one line"
+                    "it becomes an email header, so keep it on one line",
+                    key=(name,),
                 ).within("edition")
         if not _LANGUAGE.fullmatch(self.language):
             raise ContentError(
-                f"language {self.language!r} is not a language tag; write e.g. en-GB or cy"
+                f"language {self.language!r} is not a language tag; write e.g. en-GB or cy",
+                key=("language",),
             ).within("edition")
         self.intro = _blocks(self.intro, "intro")
         for number, section in enumerate(self.sections, start=1):

@@ -53,27 +53,31 @@ class Sender:
     """The email address, e.g. ``news@example.org``."""
 
     def __post_init__(self) -> None:
-        for value in (self.name, self.address):
+        for field, value in (("name", self.name), ("address", self.address)):
             if not is_header_safe(value):
                 raise ContentError(
-                    f"sender {value!r} contains a line break or control character"
+                    f"sender {value!r} contains a line break or control character",
+                    key=("sender", field),
                 ).within("settings")
         if not is_email_address(self.address):
             raise ContentError(
                 f"sender address {self.address!r} is not an email address; "
-                "write e.g. news@example.org"
+                "write e.g. news@example.org",
+                key=("sender", "address"),
             ).within("settings")
         if "=?" in self.name:
             raise ContentError(
                 f"sender name {self.name!r} holds '=?', which mail programs read as "
-                "encoded text; write the name as it should appear"
+                "encoded text; write the name as it should appear",
+                key=("sender", "name"),
             ).within("settings")
         # Spaces at the ends or doubled do not survive in a From header.
         object.__setattr__(self, "name", " ".join(self.name.split()))
         if not self.name:
             raise ContentError(
                 "sender name is empty; write the organisation's name, e.g. "
-                '"Example Partnership"'
+                '"Example Partnership"',
+                key=("sender", "name"),
             ).within("settings")
 
     @property
@@ -99,7 +103,8 @@ def _check_date_format(pattern: str) -> None:
     if unknown or not names:
         raise ContentError(
             f"date_format {pattern!r} may only use {{day}}, {{month}} and {{year}}, "
-            "e.g. '{day} {month} {year}' or '{month} {year}'"
+            "e.g. '{day} {month} {year}' or '{month} {year}'",
+            key=("date_format",),
         ).within("settings")
 
 
@@ -108,14 +113,16 @@ def _check_unsubscribe_url(url: str) -> None:
     if scheme not in ("https", "http", "mailto"):
         raise ContentError(
             f"unsubscribe_url {url!r} must be an https:// address (with {{token}}) "
-            "or a mailto: address"
+            "or a mailto: address",
+            key=("unsubscribe_url",),
         ).within("settings")
     placeholders = set(re.findall(r"\{([^{}]*)\}", url))
     unknown = placeholders - {"token", "address"}
     if unknown:
         raise ContentError(
             f"unsubscribe_url {url!r} may only hold {{token}} and {{address}}, "
-            f"not {{{sorted(unknown)[0]}}}"
+            f"not {{{sorted(unknown)[0]}}}",
+            key=("unsubscribe_url",),
         ).within("settings")
 
 
@@ -193,12 +200,14 @@ class Settings:
             if not _COLOUR.fullmatch(value):
                 raise ContentError(
                     f"colour {name} = {value!r} is not a colour; write six hex digits "
-                    "like '#1d4f91'"
+                    "like '#1d4f91'",
+                    key=("colours", name),
                 ).within("settings")
         if font_stack is not None and re.search(r"[;{}<>]|url\(", font_stack):
             raise ContentError(
                 f"font stack {font_stack!r} may only name fonts, e.g. "
-                "'Arial, Helvetica, sans-serif'"
+                "'Arial, Helvetica, sans-serif'",
+                key=("font_stack",),
             ).within("settings")
         for name, url in (
             ("view_online_url", view_online_url),
@@ -209,7 +218,9 @@ class Settings:
                 try:
                     check_link(url, what=name)
                 except ContentError as error:
-                    raise error.within("settings") from None
+                    raise ContentError(
+                        error.message, fragment=error.fragment, key=(name,)
+                    ).within("settings") from None
         if date_format is not None:
             _check_date_format(date_format)
         if unsubscribe_url is not None:
@@ -219,12 +230,14 @@ class Settings:
         ):
             raise ContentError(
                 f"unsubscribe_mailto {unsubscribe_mailto!r} is not an email address; "
-                "write e.g. unsubscribe@example.org"
+                "write e.g. unsubscribe@example.org",
+                key=("unsubscribe_mailto",),
             ).within("settings")
         if list_id is not None and not LIST_ID.fullmatch(list_id):
             raise ContentError(
                 f"list_id {list_id!r} is not a list id; write a name and a domain you "
-                "own joined by a dot, e.g. news.example.org"
+                "own joined by a dot, e.g. news.example.org",
+                key=("list_id",),
             ).within("settings")
         if image_base_url is not None and image_base_url.rstrip("/").endswith(
             "/assets"
@@ -232,22 +245,26 @@ class Settings:
             raise ContentError(
                 f"image_base_url {image_base_url!r} should be the folder that holds "
                 "assets/, not assets/ itself (bulletin adds /assets/<picture>): write "
-                f"{image_base_url.rstrip('/').removesuffix('/assets')!r}"
+                f"{image_base_url.rstrip('/').removesuffix('/assets')!r}",
+                key=("image_base_url",),
             ).within("settings")
         if image_base_url is not None and urlsplit(image_base_url).scheme != "https":
             raise ContentError(
-                f"image_base_url {image_base_url!r} must be an https:// address"
+                f"image_base_url {image_base_url!r} must be an https:// address",
+                key=("image_base_url",),
             ).within("settings")
         utm = dict(utm or {})
         for name, value in utm.items():
             if name not in UTM_PARAMETERS:
                 raise ContentError(
                     f"utm {name!r} is not a campaign parameter; use "
-                    + ", ".join(UTM_PARAMETERS)
+                    + ", ".join(UTM_PARAMETERS),
+                    key=("utm", name),
                 ).within("settings")
             if not value or _CONTROL.search(value):
                 raise ContentError(
-                    f"utm {name} = {value!r} must be a word or phrase on one line"
+                    f"utm {name} = {value!r} must be a word or phrase on one line",
+                    key=("utm", name),
                 ).within("settings")
         domains = tuple(
             domain.strip().lower().removeprefix("www.") for domain in utm_domains
