@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest chromium benchmark clean
+.PHONY: demo test lint typecheck pytest chromium spamassassin benchmark clean
 
 demo: $(VENV)/.installed
 	@for example in examples/*/edition.md; do \
@@ -24,7 +24,7 @@ demo: $(VENV)/.installed
 	@echo "out/outbox/ holds each reader's own copy (.eml): their name, their unsubscribe link."
 	@echo "Try: $(BIN)/bulletin check examples/dscp-2025-01/edition.md"
 
-test: $(VENV)/.installed-test chromium lint typecheck pytest
+test: $(VENV)/.installed-test chromium spamassassin lint typecheck pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests examples benchmarks
@@ -34,7 +34,7 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test chromium
+pytest: $(VENV)/.installed-test chromium spamassassin
 	$(BIN)/pytest
 
 benchmark: $(VENV)/.installed-test
@@ -49,6 +49,12 @@ chromium:
 	@test -x /usr/bin/chromium || { \
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Debian's SpamAssassin, for the spam-score tests (local rules only, no network).
+spamassassin:
+	@test -x /usr/bin/spamassassin || { \
+		echo "installing Debian's spamassassin for the spam-score tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq spamassassin; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -78,6 +78,8 @@ from bulletin.model.blocks import (
     ListItem,
     Paragraph,
     Quote,
+    Subheading,
+    Table,
 )
 from bulletin.model.edition import Article, Edition, Section
 from bulletin.model.fields import fill_html, fill_text
@@ -150,8 +152,10 @@ __all__ = [
     "SmtpConnection",
     "SmtpSettings",
     "Source",
+    "Subheading",
     "Suppression",
     "SuppressionList",
+    "Table",
     "Text",
     "TokenLogin",
     "Transport",

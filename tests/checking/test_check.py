@@ -89,7 +89,8 @@ def test_clipped_names_the_biggest_sections_and_suggests_a_digest(
     report = check_file(path)
 
     [finding] = only(report, "clipped")
-    assert finding.level == "warning"
+    assert finding.level == "error"
+    assert not report.passed()
     assert str(finding.location) == f"{path}:1:1"
     assert report.html_bytes is not None
     assert report.html_bytes > GMAIL_CLIP_BYTES
@@ -118,7 +119,8 @@ def test_clipped_digest_suggests_shortening_instead(tmp_path: Path) -> None:
     report = check_file(path)
 
     [finding] = only(report, "clipped")
-    assert finding.level == "warning"
+    assert finding.level == "error"
+    assert not report.passed()
     assert str(finding.location) == f"{path}:1:1"
     assert "Biggest sections: Training (" in finding.message
     assert "add digest" not in finding.message
@@ -257,25 +259,38 @@ def test_an_unsubscribe_url_without_a_token_is_a_warning(tmp_path: Path) -> None
 # The email's colours -----------------------------------------------------------
 
 
-def test_contrast_of_a_pale_brand_colour_is_an_error(tmp_path: Path) -> None:
-    path = write(tmp_path, CLEAN, config=CONFIG + '[colours]\nbrand = "#dddddd"\n')
+def test_contrast_of_a_pale_text_colour_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, CLEAN, config=CONFIG + '[colours]\ntext = "#dddddd"\n')
 
     report = check_file(path)
 
     findings = only(report, "contrast")
     assert {item.level for item in findings} == {"error"}
-    brand = (CONFIG + "[colours]\n").count("\n") + 1
-    assert set(places(findings)) == {f"{tmp_path / 'bulletin.toml'}:{brand}:1"}
-    assert any(
-        item.message.startswith(
-            "colour brand = #dddddd is too light against band_text (#ffffff) and "
-            "button_text (#ffffff): "
-            "contrast 1.4:1, and text needs 4.5:1 to be readable; choose a darker "
-            "brand in [colours]"
-        )
-        for item in findings
-    )
+    text = (CONFIG + "[colours]\n").count("\n") + 1
+    assert set(places(findings)) == {f"{tmp_path / 'bulletin.toml'}:{text}:1"}
+    assert [item.message for item in findings] == [
+        "colour text = #dddddd is too light against background (#ffffff) and "
+        "callout_background (#eaf1fa): contrast 1.2:1, and text needs 4.5:1 to be "
+        "readable; choose a darker text in [colours]"
+    ]
     assert not report.passed()
+
+
+def test_a_pale_brand_gets_dark_words_on_it_and_passes(tmp_path: Path) -> None:
+    path = write(tmp_path, CLEAN, config=CONFIG + '[colours]\nbrand = "#dddddd"\n')
+
+    report = check_file(path)
+
+    assert report.findings == ()
+    assert report.passed()
+
+
+def test_a_pale_brand_with_white_words_chosen_is_an_error(tmp_path: Path) -> None:
+    config = CONFIG + '[colours]\nbrand = "#dddddd"\nband_text = "#ffffff"\n'
+
+    report = check_file(write(tmp_path, config=config, body=CLEAN))
+
+    assert [item.level for item in only(report, "contrast")] == ["error"]
 
 
 def test_a_dark_brand_colour_passes_contrast(tmp_path: Path) -> None:
@@ -500,7 +515,7 @@ def test_passed_and_strict(tmp_path: Path) -> None:
 
 def test_errors_come_first(tmp_path: Path) -> None:
     body = "# Training\n\nSee [our courses](http://www.example.org/training/).\n"
-    config = 'schema = 1\n[colours]\nbrand = "#dddddd"\n'
+    config = 'schema = 1\n[colours]\ntext = "#dddddd"\n'
 
     report = check_file(write(tmp_path, body, config=config))
 

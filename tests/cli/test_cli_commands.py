@@ -156,7 +156,7 @@ def test_check_prints_each_problem_once(tmp_path: Path) -> None:
     (tmp_path / "bulletin.toml").write_text(
         'schema = 1\nunsubscribe_url = "https://www.example.org/u?token={token}"\n'
         '[sender]\nname = "Example Partnership"\naddress = "news@example.org"\n'
-        '[colours]\nbrand = "#dddddd"\n',
+        '[colours]\ntext = "#dddddd"\n',
         encoding="utf-8",
     )
     edition = tmp_path / "edition.md"

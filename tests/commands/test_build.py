@@ -147,7 +147,7 @@ def test_an_unknown_layout_names_the_available_ones(
     assert not (tmp_path / "out").exists()
 
 
-def test_a_clipped_email_builds_with_a_warning(tmp_path: Path) -> None:
+def test_a_clipped_email_is_built_all_the_same_with_the_finding(tmp_path: Path) -> None:
     paragraph = "The partnership met to discuss training places and safeguarding. " * 60
     edition = tmp_path / "edition.md"
     edition.write_text(
@@ -161,6 +161,7 @@ def test_a_clipped_email_builds_with_a_warning(tmp_path: Path) -> None:
     assert built.html_bytes > GMAIL_CLIP_BYTES
     [finding] = built.findings
     assert finding.code == "clipped"
+    assert finding.level == "error"  # for sending; build still writes the files
     assert f"the email is {built.html_bytes / 1024:.0f} KB" in finding.message
     assert "Gmail clips messages over 102 KB" in finding.message
     assert "digest: true" in finding.message

@@ -749,6 +749,25 @@ def test_no_sender_fails_a_dry_run_too(
     )
 
 
+def test_an_email_gmail_would_clip_stops_the_send_and_writes_nothing(
+    secret: str, edition: Path, recipients: Path, outbox: Path
+) -> None:
+    # Past the clip Gmail hides the rest of the email, the unsubscribe link too.
+    paragraph = "The partnership met to discuss training places and safeguarding. " * 60
+    with edition.open("a", encoding="utf-8") as file:
+        file.write("\n\n# Minutes in full\n\n" + f"{paragraph}\n\n" * 40)
+
+    result = send(edition, "-r", recipients, "--outbox", outbox)
+
+    assert result.exit_code == 1
+    [error, nothing] = result.stderr.splitlines()
+    assert error.startswith(f"error: {edition}:1:1: the email is ")
+    assert "Gmail clips messages over 102 KB" in error
+    assert "Minutes in full" in error
+    assert nothing == "nothing was written or sent"
+    assert not outbox.exists()
+
+
 # The suppression list ------------------------------------------------------------------
 
 

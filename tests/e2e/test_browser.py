@@ -16,19 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from bulletin import load_layout
 from bulletin.rendering.layouts import DEFAULT_LAYOUT
 from tests.conftest import EXAMPLE_NAMES, Example
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-]
+from tests.e2e.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -229,22 +222,6 @@ class Browsing:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium for this module.
-
-    Module-scoped rather than session-scoped: while the Playwright sync API
-    runs, its event loop counts as running, so ``asyncio.run`` in a later test
-    module would fail with "cannot be called from a running event loop".
-    """
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def folders(
     examples: dict[str, Example], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
@@ -318,7 +295,7 @@ def test_mobile_images_load_and_fit(
 def test_desktop_shows_the_column(browsing: Browsing, example: Example) -> None:
     page = browsing.open(example, "email", DESKTOP)
     sections: list[dict[str, float]] = page.evaluate(
-        """() => [...document.querySelectorAll('.bulletin > div')].map(
+        """() => [...document.querySelectorAll('.bulletin > div:not(.preheader)')].map(
           section => section.getBoundingClientRect().toJSON())"""
     )
     assert sections, "no sections inside .bulletin"

@@ -170,8 +170,10 @@ def test_headers(examples: dict[str, Example]) -> None:
     assert parsedate_to_datetime(parsed["Date"]) == dt.datetime(
         2025, 1, 15, tzinfo=dt.UTC
     )
-    assert parsed["To"] is None
-    for name in ("From", "Subject", "Date", "Message-ID", "MIME-Version"):
+    # A copy for nobody in particular (build's .eml) goes to the sender, as a test
+    # sent to oneself does: without a To, SpamAssassin adds 0.9 (MISSING_HEADERS).
+    assert parsed["To"] == parsed["From"]
+    for name in ("From", "To", "Subject", "Date", "Message-ID", "MIME-Version"):
         assert len(parsed.get_all(name, [])) == 1, name
     assert parsed["MIME-Version"] == "1.0"
 
@@ -210,6 +212,17 @@ def test_message_id_without_a_sender(tmp_path: Path, make_png: MakePng) -> None:
 
     assert message["From"] is None
     assert str(message["Message-ID"]).endswith(f"@{FALLBACK_DOMAIN}>")
+
+
+def test_a_copy_for_nobody_without_a_sender_is_to_undisclosed_recipients(
+    tmp_path: Path, make_png: MakePng
+) -> None:
+    rendered = small_edition(tmp_path, make_png, Settings())
+
+    data = MessageTemplate(rendered, Settings(), dt.date(2025, 1, 15)).personal().data
+
+    assert data.count(b"To: undisclosed-recipients:;\r\n") == 1
+    assert parse(data)["To"] == "undisclosed-recipients:;"
 
 
 def test_to_header(examples: dict[str, Example]) -> None:

@@ -343,7 +343,7 @@ def test_rebuild_returns_its_time_and_tells_the_pages(
 
 
 def test_a_first_build_that_fails_still_serves(edition: Path) -> None:
-    edition.write_text(FRONT + BODY + "\n### too deep\n", encoding="utf-8")
+    edition.write_text(FRONT + BODY + "\n#### too deep\n", encoding="utf-8")
     with PreviewServer(edition) as server:
         assert "headings go deeper" in get(server, "/").text
         assert get(server, "/email.html").status == 503

@@ -10,7 +10,8 @@ once, in :mod:`bulletin.checking.registry`, with a stable ``code``, its
 - ``content``: the edition's words and blocks (link text, dates, sections,
   pictures' alt text, merge fields);
 - ``email``: the email as rendered (Gmail's clip, heavy pictures, headings,
-  colour contrast);
+  colour contrast) and, only when asked for (:data:`SPAM_RULES`), SpamAssassin's
+  score for the ``.eml``;
 - ``sending``: what a real send needs from the settings (a sender, a way to
   unsubscribe, one-click unsubscribing).
 
@@ -30,7 +31,15 @@ Example:
 from __future__ import annotations
 
 from bulletin.checking.limits import GMAIL_CLIP_BYTES, IMAGE_BUDGET_BYTES, MIN_CONTRAST
-from bulletin.checking.registry import RULES, SCOPES, Rule, Scope, check, rules
+from bulletin.checking.registry import (
+    RULES,
+    SCOPES,
+    SPAM_RULES,
+    Rule,
+    Scope,
+    check,
+    rules,
+)
 from bulletin.checking.report import LOAD, Finding, Level, Report
 
 __all__ = [
@@ -40,6 +49,7 @@ __all__ = [
     "MIN_CONTRAST",
     "RULES",
     "SCOPES",
+    "SPAM_RULES",
     "Finding",
     "Level",
     "Report",

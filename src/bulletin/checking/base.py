@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
+from bulletin.checking.spamassassin import SpamReport, spamassassin
 from bulletin.errors import ContentError, Location
 from bulletin.loading.config import toml_location
 from bulletin.loading.source import Source
 from bulletin.loading.textfile import read_text
+from bulletin.mail.message import MessageTemplate
 from bulletin.model.blocks import (
     Block,
     BulletList,
@@ -24,6 +26,7 @@ from bulletin.model.blocks import (
     ListItem,
     Paragraph,
     Quote,
+    Table,
 )
 from bulletin.model.edition import Edition
 from bulletin.model.rendered import Rendered
@@ -47,6 +50,8 @@ class Context:
         """The email as rendered."""
         self.layout = layout
         """The layout it was rendered with."""
+        self.spam_report: SpamReport | None = None
+        """SpamAssassin's report on :attr:`eml`, once a rule has asked for :attr:`spam`."""
 
     @property
     def edition(self) -> Edition:
@@ -71,6 +76,26 @@ class Context:
                 inner = f"{path} > article {article.heading!r}"
                 found.extend((block, inner) for block in article.blocks)
         return tuple(found)
+
+    @cached_property
+    def eml(self) -> bytes:
+        """The email as ``bulletin build`` writes it to ``.eml``: each field's default."""
+        return (
+            MessageTemplate(self.rendered, self.settings, self.edition.date)
+            .personal()
+            .data
+        )
+
+    @property
+    def spam(self) -> SpamReport:
+        """SpamAssassin's report on :attr:`eml` (local rules): run once, when first asked.
+
+        Raises:
+            BulletinError: SpamAssassin is not installed or fails.
+        """
+        if self.spam_report is None:
+            self.spam_report = spamassassin(self.eml)
+        return self.spam_report
 
     def texts(self) -> Iterator[tuple[Block, Text, str]]:
         """Every piece of inline text, with its block and the block's path."""
@@ -140,6 +165,12 @@ def texts(block: Block) -> Iterator[Text]:
         yield block.title
         if block.details:
             yield block.details
+    elif isinstance(block, Table):
+        if block.caption:
+            yield block.caption
+        yield from block.header
+        for row in block.rows:
+            yield from row
 
 
 def _item_texts(items: tuple[ListItem, ...]) -> Iterator[Text]:

@@ -1,4 +1,5 @@
-"""Rules on the email as rendered: its size against Gmail's clip, headings, colours."""
+"""Rules on the email as rendered: its size against Gmail's clip, headings, colours,
+and (asked for by name) SpamAssassin's score for the ``.eml``."""
 
 from __future__ import annotations
 
@@ -7,11 +8,20 @@ from collections.abc import Iterator
 
 from bulletin.checking.base import Context, Found
 from bulletin.checking.limits import GMAIL_CLIP_BYTES, MIN_CONTRAST
+from bulletin.checking.spamassassin import CLEAN_SCORE
 from bulletin.errors import Location
 from bulletin.model.colours import contrast_ratio, relative_luminance
 from bulletin.rendering.context import anchors
+from bulletin.rendering.palette import palette
 
-__all__ = ["clipped", "contrast", "heading_order", "section_sizes"]
+__all__ = [
+    "clipped",
+    "contrast",
+    "heading_order",
+    "marked_spam",
+    "section_sizes",
+    "spam_score",
+]
 
 _HEADING = re.compile(r"<h([1-6])\b")
 
@@ -73,7 +83,7 @@ def heading_order(context: Context) -> Iterator[Found]:
 def contrast(context: Context) -> Iterator[Found]:
     """Colour pairs below 4.5:1, one finding per colour the organisation chose."""
     chosen = context.settings.colours
-    colours = {**context.layout.colours, **chosen}
+    colours = palette(context.layout.colours, chosen)
     failing: dict[str, list[tuple[str, float]]] = {}
     for foreground, background in context.layout.contrast:
         ratio = contrast_ratio(colours[foreground], colours[background])
@@ -100,4 +110,33 @@ def contrast(context: Context) -> Iterator[Found]:
             context.setting("colours", culprit)
             if culprit in chosen
             else Location(block="settings"),
+        )
+
+
+_EML = Location(block="the email (.eml)")
+
+
+def spam_score(context: Context) -> Iterator[Found]:
+    """Each SpamAssassin rule adding more than 0.1; the total when only it is over."""
+    report = context.spam
+    total = f"SpamAssassin scores the email {report.score:.1f} (aim for {CLEAN_SCORE} or less)"
+    for hit in report.scoring:
+        yield (
+            f"{total}; its rule {hit.rule} adds {hit.score:.1f}: {hit.description}",
+            _EML,
+        )
+    if report.score > CLEAN_SCORE and not report.scoring:
+        rules = ", ".join(str(hit) for hit in report.hits if hit.score > 0)
+        yield f"{total}, from {rules}", _EML
+
+
+def marked_spam(context: Context) -> Iterator[Found]:
+    """A score at or over SpamAssassin's threshold: mail servers file it as spam."""
+    report = context.spam
+    if report.score >= report.required:
+        yield (
+            f"SpamAssassin's local rules alone score the email {report.score:.1f}, "
+            f"and it marks mail as spam from {report.required:.1f}; the spam-score "
+            "findings say which rules to look at",
+            _EML,
         )

@@ -15,16 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from bulletin.checking import dates, email, pictures, sections, sending, words
+from bulletin.checking import dates, email, pictures, sections, sending, tables, words
 from bulletin.checking.base import Context, Found
 from bulletin.checking.limits import GMAIL_CLIP_BYTES, IMAGE_BUDGET_BYTES, MIN_CONTRAST
 from bulletin.checking.report import Finding, Level, Report
+from bulletin.checking.spamassassin import CLEAN_SCORE
 from bulletin.errors import BulletinError
 from bulletin.loading.source import Source
 from bulletin.model.rendered import Rendered
 from bulletin.rendering.layouts import load_layout
 
-__all__ = ["RULES", "SCOPES", "Rule", "Scope", "check", "rules"]
+__all__ = ["RULES", "SCOPES", "SPAM_RULES", "Rule", "Scope", "check", "rules"]
 
 Scope = Literal["content", "email", "sending"]
 """What a rule looks at: ``content``, the edition's words and blocks; ``email``,
@@ -51,6 +52,12 @@ class Rule:
     """What the finding means, in one sentence for the docs."""
     find: Callable[[Context], Iterable[Found]]
     """Yields the message and place of each instance found."""
+    opt_in: bool = False
+    """Runs only when asked for by code (``include``): it needs another program
+    (SpamAssassin) and takes seconds."""
+    stops_send: bool = False
+    """Its errors stop a real send, not only ``check``: what sending needs (a
+    sender, an unsubscribe link) and what would hide the unsubscribe link."""
 
     def __post_init__(self) -> None:
         if not _CODE.fullmatch(self.code):
@@ -140,16 +147,22 @@ RULES = _registry(
         dates.past_deadline,
     ),
     Rule(
+        "wide-table", "warning", "content",
+        "A table has more columns than a phone shows without breaking words.",
+        tables.wide_table,
+    ),
+    Rule(
         "vague-alt", "warning", "content",
         "A picture's alt text (such as \"image\" or a file name) does not say what it shows.",
         pictures.vague_alt,
     ),
     # email: the email as rendered --------------------------------------------
     Rule(
-        "clipped", "warning", "email",
+        "clipped", "error", "email",
         f"The email's HTML is over the {GMAIL_CLIP_BYTES // 1024} KB at which Gmail "
-        "clips a message and hides the rest, unsubscribe link included.",
-        email.clipped,
+        "clips a message and hides the rest, unsubscribe link included; `send` "
+        "refuses it (`build` still writes the files).",
+        email.clipped, stops_send=True,
     ),
     Rule(
         "heavy-image", "warning", "email",
@@ -169,17 +182,30 @@ RULES = _registry(
         "(WCAG AA), too faint for many readers.",
         email.contrast,
     ),
+    Rule(
+        "spam-score", "warning", "email",
+        "With `--spam`: a SpamAssassin rule adds more than "
+        f"{CLEAN_SCORE} to the `.eml`'s score (local rules only, no network), or "
+        f"the total is over {CLEAN_SCORE}; one finding per rule, which says what it saw.",
+        email.spam_score, opt_in=True,
+    ),
+    Rule(
+        "marked-spam", "error", "email",
+        "With `--spam`: SpamAssassin's local rules alone score the `.eml` at or "
+        "over its threshold (5), so mail servers would file it as spam.",
+        email.marked_spam, opt_in=True,
+    ),
     # sending: what a real send needs from the settings -----------------------
     Rule(
         "no-sender", "error", "sending",
         "The settings have no `[sender]`, so there is no From address to send from.",
-        sending.no_sender,
+        sending.no_sender, stops_send=True,
     ),
     Rule(
         "no-unsubscribe", "error", "sending",
         "The settings have no `unsubscribe_url` (nor `unsubscribe_mailto`), and bulk "
         "mail must let readers unsubscribe.",
-        sending.no_unsubscribe,
+        sending.no_unsubscribe, stops_send=True,
     ),
     Rule(
         "no-one-click", "warning", "sending",
@@ -196,14 +222,23 @@ RULES = _registry(
 )  # fmt: skip
 """Every rule, in the order they run (ties in a report keep this order)."""
 
+SPAM_RULES = ("spam-score", "marked-spam")
+"""The opt-in rules that score the ``.eml`` with SpamAssassin: ``include`` them."""
+
 
 def rules(
-    *, scopes: Iterable[Scope] | None = None, ignore: Iterable[str] = ()
+    *,
+    scopes: Iterable[Scope] | None = None,
+    ignore: Iterable[str] = (),
+    include: Iterable[str] = (),
 ) -> tuple[Rule, ...]:
     """The rules in ``scopes`` (all when None), leaving out the codes in ``ignore``.
 
+    A rule that is :attr:`~Rule.opt_in` runs only when its code is in ``include``.
+
     Raises:
-        BulletinError: a code in ``ignore`` is not a rule's; says which are close.
+        BulletinError: a code in ``ignore`` or ``include`` is not a rule's; says
+            which are close.
         ValueError: a scope is not one of :data:`SCOPES`.
 
     Example:
@@ -217,8 +252,9 @@ def rules(
             f"unknown scope {unknown_scopes[0]!r}; the scopes are {', '.join(SCOPES)}"
         )
     skipped = set(_strings(ignore))
+    wanted_too = set(_strings(include))
     codes = [rule.code for rule in RULES]
-    unknown = sorted(skipped - set(codes))
+    unknown = sorted((skipped | wanted_too) - set(codes))
     if unknown:
         near = difflib.get_close_matches(unknown[0], codes, n=3)
         hint = (
@@ -228,7 +264,11 @@ def rules(
         )
         raise BulletinError(f"unknown check code {unknown[0]!r}; {hint}")
     return tuple(
-        rule for rule in RULES if rule.scope in wanted and rule.code not in skipped
+        rule
+        for rule in RULES
+        if rule.scope in wanted
+        and rule.code not in skipped
+        and (not rule.opt_in or rule.code in wanted_too)
     )
 
 
@@ -239,6 +279,7 @@ def check(
     layout: str | None = None,
     ignore: Iterable[str] = (),
     scopes: Iterable[Scope] | None = None,
+    include: Iterable[str] = (),
 ) -> Report:
     """Judge a loaded and rendered edition: every rule in ``scopes`` but those ignored.
 
@@ -248,14 +289,17 @@ def check(
         layout: the layout it was rendered with; the edition's when None.
         ignore: codes of rules not to run, e.g. ``["vague-link"]``.
         scopes: which rules to run (:data:`SCOPES`); all when None.
+        include: codes of opt-in rules to run too, e.g. ``["spam-score"]``.
 
     Returns:
-        The findings, errors first, then in the edition file's order.
+        The findings, errors first, then in the edition file's order; with the
+        spam rules, SpamAssassin's score too.
 
     Raises:
-        BulletinError: a code in ``ignore`` is unknown, or the layout cannot be loaded.
+        BulletinError: a code in ``ignore`` or ``include`` is unknown, the layout
+            cannot be loaded, or SpamAssassin (asked for) cannot run.
     """
-    chosen = rules(scopes=scopes, ignore=ignore)
+    chosen = rules(scopes=scopes, ignore=ignore, include=include)
     context = Context(
         source,
         rendered,
@@ -270,7 +314,13 @@ def check(
             item.location.column or 0,
         )
     )
-    return Report(source.path, tuple(found), len(rendered.html.encode("utf-8")))
+    spam = context.spam_report
+    return Report(
+        source.path,
+        tuple(found),
+        len(rendered.html.encode("utf-8")),
+        spam_score=None if spam is None else spam.score,
+    )
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:

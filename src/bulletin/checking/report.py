@@ -52,6 +52,8 @@ class Report:
     """Everything found, errors first."""
     html_bytes: int | None = None
     """The email's HTML size (None when it could not be rendered)."""
+    spam_score: float | None = None
+    """SpamAssassin's score for the ``.eml`` (None unless the spam rules ran)."""
 
     @classmethod
     def from_error(cls, path: Path | str, error: BulletinError) -> Report:
@@ -89,6 +91,7 @@ class Report:
             "warnings": len(self.warnings),
             "html_bytes": self.html_bytes,
             "clip_bytes": GMAIL_CLIP_BYTES,
+            "spam_score": self.spam_score,
             "findings": [
                 {
                     "level": item.level,

@@ -166,6 +166,14 @@ def check_command(
             show_default=False,
         ),
     ] = None,
+    spam: Annotated[
+        bool,
+        typer.Option(
+            "--spam",
+            help="Also score the .eml with SpamAssassin (local rules, no network); "
+            "needs spamassassin installed.",
+        ),
+    ] = False,
 ) -> None:
     """Check an edition is ready to send; exit 1 on errors (or warnings with --strict).
 
@@ -181,12 +189,14 @@ def check_command(
       bulletin check edition.md --strict --format json
 
       bulletin check edition.md --ignore vague-link --ignore past-deadline
+
+      bulletin check edition.md --spam
     """
     from bulletin.checking import GMAIL_CLIP_BYTES
     from bulletin.commands.check import check_file
 
     with reported():
-        report = check_file(edition, layout=layout, ignore=ignore or ())
+        report = check_file(edition, layout=layout, ignore=ignore or (), spam=spam)
     if format_ is Format.json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
@@ -197,6 +207,8 @@ def check_command(
             if report.html_bytes
             else ""
         )
+        if report.spam_score is not None:
+            size += f"; SpamAssassin score {report.spam_score:.1f}"
         errors, warnings = len(report.errors), len(report.warnings)
         verdict = "ready to send" if report.passed(strict=strict) else "not ready"
         typer.echo(

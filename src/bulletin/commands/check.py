@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from bulletin.checking import Report, check, rules
+from bulletin.checking import SPAM_RULES, Report, check, rules
+from bulletin.checking.spamassassin import require_spamassassin
 from bulletin.errors import BulletinError
 from bulletin.loading.source import load
 from bulletin.rendering import render
@@ -23,6 +24,7 @@ def check_file(
     *,
     layout: str | None = None,
     ignore: Iterable[str] = (),
+    spam: bool = False,
 ) -> Report:
     """Load, render and check the edition at ``path``: every rule, in every scope.
 
@@ -30,13 +32,17 @@ def check_file(
         path: an edition file (``.md``, or ``.py`` defining ``edition``).
         layout: a layout name overriding the edition's and bulletin.toml's.
         ignore: codes of rules not to run, e.g. ``["vague-link"]``.
+        spam: also score the ``.eml`` that ``build`` writes with SpamAssassin
+            (local rules, no network; seconds): :data:`~bulletin.checking.SPAM_RULES`.
 
     Returns:
         The findings; a problem that stops the edition loading or rendering
         is an error finding (code ``load``), never an exception.
 
     Raises:
-        BulletinError: a code in ``ignore`` is not a rule's (whatever the file).
+        BulletinError: a code in ``ignore`` is not a rule's (whatever the file);
+            with ``spam``, SpamAssassin is not installed (says how to get it)
+            or fails.
 
     Example:
         >>> report = check_file("examples/dscb-2019-02/edition.md")
@@ -44,7 +50,10 @@ def check_file(
         True
     """
     ignore = [ignore] if isinstance(ignore, str) else list(ignore)
+    include = SPAM_RULES if spam else ()
     rules(ignore=ignore)  # a mistyped code fails, whether the file loads or not
+    if spam:
+        require_spamassassin()  # before the seconds spent loading and rendering
     try:
         source = load(path)
         rendered = render(
@@ -56,4 +65,4 @@ def check_file(
         )
     except BulletinError as error:
         return Report.from_error(path, error)
-    return check(source, rendered, layout=layout, ignore=ignore)
+    return check(source, rendered, layout=layout, ignore=ignore, include=include)

@@ -153,8 +153,9 @@ def prepare(
     settings = source.settings
     report = check(source, rendered, scopes=["email", "sending"])
     for finding in report.findings:
-        # Only the sending rules stop a send: the email's own (say its colours)
-        # are for `bulletin check` to insist on before the day.
+        # Only what sending needs, and the clip that hides the unsubscribe
+        # link, stop a send: the rest (say the colours) are for `bulletin check`
+        # to insist on before the day.
         stops = finding.level == "error" and finding.code in _STOPPING
         (problems if stops else warnings).append(finding.placed)
     try:
@@ -203,7 +204,7 @@ def prepare(
     )
 
 
-_STOPPING = frozenset(rule.code for rule in rules(scopes=["sending"]))
+_STOPPING = frozenset(rule.code for rule in rules() if rule.stops_send)
 """The codes of findings that stop a real send when they are errors."""
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from bulletin.errors import ContentError, ContentErrorGroup, Location
 from bulletin.loading.schema import (
+    FLAG,
     NUMBER,
     STRINGS,
     TEXT,
@@ -84,6 +85,7 @@ SETTINGS_KEYS: Mapping[str, Kind] = {
     "subscribe_url": TEXT,
     "image_base_url": TEXT,
     "date_format": TEXT,
+    "show_date": FLAG,
     "strings": STRINGS,
     "utm": Table(
         {

@@ -5,6 +5,10 @@ The mapping, which ``docs/editors.md`` teaches by example:
 ================================  ============================================
 ``# Heading``                     a section (listed under "In this edition")
 ``## Heading``                    an article inside the section above it
+``### Heading``                   :class:`~bulletin.model.blocks.Subheading` in an article
+``# [Heading](https://...)``      a heading that is a link (any level)
+``| a | b |`` rows                 :class:`~bulletin.model.blocks.Table` (GFM pipe table)
+``Table: words`` above a table    the table's caption
 a paragraph                       :class:`~bulletin.model.blocks.Paragraph`
 ``- item`` / ``1. item``          :class:`~bulletin.model.blocks.BulletList` (nested)
 ``![alt|width](images/x.png "caption")``  :class:`~bulletin.model.blocks.Image`
@@ -29,14 +33,23 @@ from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, Location
 from bulletin.loading.boxes import BoxError, make_block
-from bulletin.loading.mdtokens import block_parser, closing, list_items, lone_image
+from bulletin.loading.mdtokens import (
+    MAX_NESTING,
+    block_parser,
+    closing,
+    list_items,
+    lone_image,
+)
+from bulletin.loading.tables import caption_of, read_table, table_mistake
 from bulletin.model.blocks import (
+    MAX_LIST_DEPTH,
     Block,
     BulletList,
     Divider,
     Image,
     Paragraph,
     Quote,
+    Subheading,
 )
 from bulletin.model.edition import Article, Section
 from bulletin.model.headers import is_header_safe
@@ -72,6 +85,8 @@ class _Part:
 
     heading: str
     line: int
+    link: str | None = None
+    """Where a click on the heading goes, when the heading is a link."""
     blocks: list[Block] = field(default_factory=list)
     articles: list[_Part] = field(default_factory=list)
     failed: bool = False
@@ -86,8 +101,28 @@ def parse_body(
     Local images are checked on disk against ``base_dir`` when it is given.
     """
     reader = _Reader(body.split("\n"), file, first_line, base_dir)
-    reader.read(block_parser().parse(body))
+    tokens = block_parser().parse(body)
+    too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if too_deep is not None:
+        reader.fail(
+            ContentError(
+                "blocks are nested too deeply here (lists inside lists or quotes "
+                "inside quotes) and the rest would be lost; nest lists at most "
+                f"{MAX_LIST_DEPTH} levels deep"
+            ),
+            _nearest_map(tokens, too_deep),
+        )
+        return reader.finish()
+    reader.read(tokens)
     return reader.finish()
+
+
+def _nearest_map(tokens: list[Token], token: Token) -> list[int] | None:
+    """The line span of ``token``, or of the nearest token before it that has one."""
+    for earlier in reversed(tokens[: tokens.index(token) + 1]):
+        if earlier.map:
+            return earlier.map
+    return None
 
 
 class _Reader:
@@ -156,6 +191,28 @@ class _Reader:
         while index < len(tokens):
             index = self.block(tokens, index)
 
+    def comment(self, token: Token) -> None:
+        """Refuse a comment that would hide the editor's text after it."""
+        content = token.content.rstrip()
+        if "-->" not in content:
+            self.fail(
+                ContentError(
+                    "this <!-- comment is never closed, so everything after it "
+                    "would be left out; end it with --> where the note ends",
+                    fragment="<!--",
+                ),
+                token.map,
+            )
+        elif content.rpartition("-->")[2].strip():
+            self.fail(
+                ContentError(
+                    "text after --> on the same line is left out with the comment; "
+                    "put it on a line of its own",
+                    fragment="-->",
+                ),
+                token.map,
+            )
+
     def block(self, tokens: list[Token], index: int) -> int:
         """Read the block starting at ``tokens[index]``; return the index after it."""
         token = tokens[index]
@@ -164,8 +221,18 @@ class _Reader:
             self.heading(token, tokens[index + 1])
             return index + 3
         if kind == "paragraph_open":
-            self.paragraph(tokens[index + 1])
+            inline, after = tokens[index + 1], index + 3
+            caption = caption_of(inline.content)
+            if caption and after < len(tokens) and tokens[after].type == "table_open":
+                end = closing(tokens, after)
+                self.table(tokens[after : end + 1], caption, inline)
+                return end + 1
+            self.paragraph(inline)
             return index + 3
+        if kind == "table_open":
+            end = closing(tokens, index)
+            self.table(tokens[index : end + 1])
+            return end + 1
         if kind in ("bullet_list_open", "ordered_list_open"):
             end = closing(tokens, index)
             self.attempt(
@@ -185,7 +252,7 @@ class _Reader:
         elif kind == "box":
             self.attempt(lambda: make_block(token.meta["box"]), token)
         elif kind == "html_block" and token.content.lstrip().startswith("<!--"):
-            pass  # a comment: the editor's note to themselves, never shown
+            self.comment(token)  # the editor's note to themselves, never shown
         elif kind == "html_block":
             self.fail(
                 ContentError(
@@ -202,8 +269,11 @@ class _Reader:
     def heading(self, token: Token, inline: Token) -> None:
         line = token.map[0] if token.map else 0
         level = int(token.tag[1])
+        link: str | None = None
         try:
-            text = str(Text.markdown(inline.content)).strip()
+            parsed = Text.markdown(inline.content)
+            text = str(parsed).strip()
+            link = _heading_link(parsed, level)
             if not text:
                 raise ContentError(
                     f"the {'#' * level} heading has no words; write them after the "
@@ -215,14 +285,30 @@ class _Reader:
                 )
         except ContentError as error:
             self.fail(error, token.map)
-            text = ""
+            text, link = "", None
         if level == 1:
-            self.section = _Part(text, line, failed=not text)
+            self.section = _Part(text, line, link, failed=not text)
             self.article = None
             self.parts.append(self.section)
         elif level == 2 and self.section is not None:
-            self.article = _Part(text, line, failed=not text)
+            self.article = _Part(text, line, link, failed=not text)
             self.section.articles.append(self.article)
+        elif level == 3 and self.article is not None:
+            if text:
+                self.attempt(lambda: Subheading(text, link=link), token)
+        elif level == 3:
+            self.fail(
+                ContentError(
+                    f"### {text} is not inside an article; ### is a heading inside an "
+                    "article, so start one with ## Heading above it, or make this "
+                    f"## {text} an article"
+                    if self.section is not None
+                    else f"### {text} comes before any # section; ### is a heading "
+                    "inside an article, so start a section (# Heading) and an "
+                    "article (## Heading) above it"
+                ),
+                token.map,
+            )
         elif level == 2:
             self.fail(
                 ContentError(
@@ -235,17 +321,38 @@ class _Reader:
             self.fail(
                 ContentError(
                     f"{'#' * level} headings go deeper than a bulletin does; use # for "
-                    "a section, ## for an article, or a **bold line** as a sub-heading"
+                    "a section, ## for an article, ### for a heading inside an "
+                    "article, or a **bold line**"
                 ),
                 token.map,
             )
 
     def paragraph(self, inline: Token) -> None:
         image = lone_image(inline.content)
+        mistake = table_mistake(inline.content)
         if image is not None:
             self.attempt(lambda: self.image(*image), inline)
+        elif mistake is not None:
+            self.fail(ContentError(mistake), inline.map)
         else:
             self.attempt(lambda: Paragraph(inline.content), inline)
+
+    def table(
+        self,
+        tokens: list[Token],
+        caption: str | None = None,
+        above: Token | None = None,
+    ) -> None:
+        """A pipe table (``tokens`` from table_open to table_close), maybe captioned."""
+        span = tokens[0].map or [0, 1]
+        if above is not None and above.map:
+            span = [above.map[0], span[1]]
+        try:
+            table = read_table(tokens, self.lines, caption)
+        except ContentError as error:
+            self.fail(error, span)
+            return
+        self.add(table, span[0])
 
     def image(self, src: str, alt: str, title: str, link: str | None) -> Image:
         width: int | None = None
@@ -309,12 +416,12 @@ class _Reader:
             articles: list[Article] = []
             for item in part.articles:
                 if item.blocks and item.heading:
-                    articles.append(Article(item.heading, item.blocks))
+                    articles.append(Article(item.heading, item.blocks, link=item.link))
                     self.result.lines[id(articles[-1])] = item.line + self.offset + 1
                 elif not item.failed:
                     self.empty(item, "article")
             if (part.blocks or articles) and part.heading:
-                section = Section(part.heading, part.blocks, articles)
+                section = Section(part.heading, part.blocks, articles, link=part.link)
                 self.result.lines[id(section)] = part.line + self.offset + 1
                 self.result.sections.append(section)
             elif not (part.failed or part.articles):
@@ -325,6 +432,7 @@ class _Reader:
         return self.result
 
     def empty(self, part: _Part, what: str) -> None:
+        """Refuse a heading with nothing under it."""
         mark = "#" if what == "section" else "##"
         self.result.errors.append(
             ContentError(
@@ -333,3 +441,24 @@ class _Reader:
                 self.location(part.line),
             )
         )
+
+
+def _heading_link(text: Text, level: int) -> str | None:
+    """The address a heading links to: only a link over the whole heading is kept.
+
+    Raises:
+        ContentError: a link over part of the heading, or several links, which a
+            heading cannot show (it would be lost).
+    """
+    links = text.links()
+    if not links:
+        return None
+    whole = str(text).strip()
+    if len(links) == 1 and str(Text(links[0].children, "")).strip() == whole:
+        return links[0].href
+    marks = "#" * level
+    raise ContentError(
+        f"a heading can be a link only as a whole; write {marks} [{whole}](address) "
+        "to link the whole heading, or put the link in a paragraph under it",
+        fragment="[" if "[" in text.source else "<",
+    )

@@ -86,15 +86,24 @@ def lone_image(content: str) -> tuple[str, str, str, str | None] | None:
     )
 
 
+MAX_NESTING = 40
+"""How deep markdown-it reads blocks inside blocks (lists in lists in quotes).
+
+markdown-it silently stops reading deeper than this; a token that reaches
+``MAX_NESTING - 1`` says it stopped, and the reader refuses the file then."""
+
+
 @functools.cache
 def block_parser() -> MarkdownIt:
     # Imported here: `bulletin --version` must not pay for markdown-it.
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": True})
+    md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
     # A line of --- under text would make it a heading (setext); here --- is
     # always a divider. Indented or fenced code has no place in a bulletin.
     md.disable(["lheading", "code", "fence", "reference"])
+    # GFM pipe tables: read into a Table block (see markdown.py).
+    md.enable("table")
     md.block.ruler.before(
         "paragraph", "box", box_rule, {"alt": ["paragraph", "blockquote", "list"]}
     )

@@ -10,7 +10,11 @@ from pathlib import Path
 
 from bulletin.errors import ContentError, Location
 
-__all__ = ["read_text"]
+__all__ = ["MAX_FILE_BYTES", "read_text"]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""The largest editor's file read: an edition of 8 MB of text is some 200 times
+what Gmail shows before it clips, so a larger one is a mistake (or an attack)."""
 
 
 def read_text(path: Path, *, shown: Path | None = None) -> str:
@@ -25,11 +29,18 @@ def read_text(path: Path, *, shown: Path | None = None) -> str:
     """
     shown = shown or path
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise ContentError(
             f"cannot read the file: {error.strerror or error}", Location(file=shown)
         ) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError(
+            f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB, far more than one "
+            "bulletin holds; is it the right file?",
+            Location(file=shown),
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

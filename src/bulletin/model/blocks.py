@@ -17,15 +17,19 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import TypeAlias, get_args
+from typing import Literal, TypeAlias, get_args
 from urllib.parse import urlsplit
 
 from bulletin.errors import ContentError
+from bulletin.model.headers import is_header_safe
 from bulletin.model.links import check_link, is_email_address
 from bulletin.model.text import Text, TextLike
 
 __all__ = [
+    "ALIGNMENTS",
     "BLOCK_NAMES",
+    "MAX_LIST_DEPTH",
+    "Align",
     "Block",
     "BulletList",
     "Button",
@@ -37,8 +41,14 @@ __all__ = [
     "ListItem",
     "Paragraph",
     "Quote",
+    "Subheading",
+    "Table",
     "type_words",
 ]
+
+MAX_LIST_DEPTH = 6
+"""How deep lists may nest: a list inside a list inside ... six levels in all.
+Deeper is unreadable on a phone, and the plain text runs out of indent."""
 
 MAX_IMAGE_WIDTH = 1200
 """The widest an image may be displayed, in CSS pixels."""
@@ -181,7 +191,24 @@ class BulletList:
             raise error.within(what) from None
         if not converted:
             raise ContentError("list has no items").within(what)
+        depth = _depth(converted)
+        if depth > MAX_LIST_DEPTH:
+            raise ContentError(
+                f"this list nests {depth} levels deep; a bulletin's lists nest at "
+                f"most {MAX_LIST_DEPTH}, so bring the deepest items up a level or "
+                "make them a list of their own"
+            ).within(what)
         _set(self, items=converted, numbered=numbered)
+
+
+def _depth(items: tuple[ListItem, ...]) -> int:
+    """How many levels ``items`` nest, counting themselves (iteratively: no recursion)."""
+    deepest, level = 0, [(item, 1) for item in items]
+    while level:
+        item, depth = level.pop()
+        deepest = max(deepest, depth)
+        level.extend((child, depth + 1) for child in item.children)
+    return deepest
 
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
@@ -446,6 +473,131 @@ class Callout:
         _set(self, text=_required_text(text, "callout", "callout text"), title=title)
 
 
+Align: TypeAlias = Literal["left", "center", "right"]
+"""How a table column's cells line up; ``None`` leaves it to the layout (left)."""
+
+ALIGNMENTS: tuple[Align, ...] = get_args(Align)
+"""Every alignment a column may have."""
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Table:
+    """A table of data: a header row, rows of cells, and each column's alignment."""
+
+    header: tuple[Text, ...]
+    """The column headings, one per column."""
+    rows: tuple[tuple[Text, ...], ...]
+    """The rows, each with one cell per column (a cell may be empty)."""
+    align: tuple[Align | None, ...]
+    """Each column's alignment: ``"left"``, ``"center"``, ``"right"`` or None."""
+    caption: Text | None
+    """What the table shows, e.g. "Training courses, spring 2025"."""
+
+    def __init__(
+        self,
+        header: Sequence[TextLike],
+        rows: Iterable[Sequence[TextLike]],
+        *,
+        align: Sequence[Align | None] | None = None,
+        caption: TextLike | None = None,
+    ) -> None:
+        if isinstance(header, str | Text) or not isinstance(header, Sequence):
+            raise ContentError(
+                f"table header must be a list of column headings, not "
+                f"{type_words(header)}; write e.g. ['Course', 'Date']"
+            ).within("table")
+        width = len(header)
+        if width == 0:
+            raise ContentError(
+                "table has no columns; give the column headings, e.g. ['Course', 'Date']"
+            ).within("table")
+        heads = tuple(
+            _text(cell, f"table > heading {number}")
+            for number, cell in enumerate(header, start=1)
+        )
+        if isinstance(rows, str | Text) or not isinstance(rows, Iterable):
+            raise ContentError(
+                f"table rows must be a list of rows (each a list of cells), not "
+                f"{type_words(rows)}"
+            ).within("table")
+        body: list[tuple[Text, ...]] = []
+        for number, row in enumerate(rows, start=1):
+            if isinstance(row, str | Text) or not isinstance(row, Sequence):
+                raise ContentError(
+                    f"row {number} is {type_words(row)}, not a list of cells; write "
+                    f"one cell per column, e.g. {['...'] * width!r}"
+                ).within("table")
+            if len(row) != width:
+                fix = (
+                    f"add {width - len(row)} (empty cells are '')"
+                    if len(row) < width
+                    else f"remove {len(row) - width} or add a column heading"
+                )
+                raise ContentError(
+                    f"row {number} has {_count(len(row), 'cell')} but the table has "
+                    f"{_count(width, 'column')}; {fix}"
+                ).within("table")
+            body.append(
+                tuple(
+                    _text(cell, f"table > row {number} > cell {column}")
+                    for column, cell in enumerate(row, start=1)
+                )
+            )
+        if not body:
+            raise ContentError(
+                "table has a header but no rows; add at least one row under it"
+            ).within("table")
+        if align is None:
+            alignments: tuple[Align | None, ...] = (None,) * width
+        else:
+            alignments = tuple(align)
+            if len(alignments) != width or any(
+                value is not None and value not in ALIGNMENTS for value in alignments
+            ):
+                raise ContentError(
+                    f"table align {list(alignments)!r} must give each of the {width} "
+                    "columns 'left', 'center', 'right' or None"
+                ).within("table")
+        _set(
+            self,
+            header=heads,
+            rows=tuple(body),
+            align=alignments,
+            caption=_optional_text(caption, "table caption") or None,
+        )
+
+    @property
+    def columns(self) -> int:
+        """How many columns the table has."""
+        return len(self.header)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 cell``, ``2 cells``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@dataclass(frozen=True, init=False, slots=True)
+class Subheading:
+    """A heading inside an article, one level below the article's own (``###``)."""
+
+    text: str
+    """The heading's words (plain text)."""
+    link: str | None
+    """Where a click on the heading goes."""
+
+    def __init__(self, text: str, *, link: str | None = None) -> None:
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(
+                "subheading has no words; write e.g. Subheading('Dates')"
+            ).within("subheading")
+        if not is_header_safe(text):
+            raise ContentError(
+                f"subheading {text!r} contains a line break or control character"
+            ).within("subheading")
+        _set(self, text=text.strip(), link=_link(link, "subheading link"))
+
+
 Block: TypeAlias = (
     Paragraph
     | BulletList
@@ -456,6 +608,8 @@ Block: TypeAlias = (
     | Contact
     | Event
     | Callout
+    | Table
+    | Subheading
 )
 """Any block a section, article or intro can hold."""
 

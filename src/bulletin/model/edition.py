@@ -32,6 +32,7 @@ from typing import Self
 from bulletin.errors import ContentError
 from bulletin.model.blocks import (
     BLOCK_NAMES,
+    Align,
     Block,
     BulletList,
     Button,
@@ -42,24 +43,35 @@ from bulletin.model.blocks import (
     ListItemLike,
     Paragraph,
     Quote,
+    Subheading,
+    Table,
 )
 from bulletin.model.headers import is_header_safe
+from bulletin.model.links import check_link
 from bulletin.model.text import Text, TextLike
 
-__all__ = ["Article", "Edition", "Section"]
+__all__ = ["SUBHEADING_OUTSIDE", "Article", "Edition", "Section"]
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 def _blocks(
-    values: Iterable[Block | TextLike], where: str, start: int = 1
+    values: Iterable[Block | TextLike],
+    where: str,
+    start: int = 1,
+    *,
+    subheadings: bool = False,
 ) -> list[Block]:
     """Check each block; a bare string becomes a :class:`Paragraph`.
 
-    ``start`` is the number of the first value among its container's blocks.
+    ``start`` is the number of the first value among its container's blocks;
+    ``subheadings`` is True for an article, the only place a :class:`Subheading`
+    may sit.
     """
     blocks: list[Block] = []
     for number, value in enumerate(values, start=start):
+        if isinstance(value, Subheading) and not subheadings:
+            raise ContentError(SUBHEADING_OUTSIDE).within(f"{where} > block {number}")
         if isinstance(value, str | Text):
             try:
                 blocks.append(Paragraph(value))
@@ -73,6 +85,22 @@ def _blocks(
                 f"use {BLOCK_NAMES}"
             ).within(where)
     return blocks
+
+
+SUBHEADING_OUTSIDE = (
+    "a subheading belongs inside an article, one level below its heading; "
+    "make this an article (section.article(...)) or put it in one"
+)
+"""Why a :class:`Subheading` outside an article is refused."""
+
+
+def _heading_link(url: str | None, what: str) -> str | None:
+    if url is None:
+        return None
+    try:
+        return check_link(url, what=f"{what} heading link")
+    except ContentError as error:
+        raise ContentError(error.message, key=("link",)) from None
 
 
 def _heading(value: str, what: str) -> str:
@@ -90,10 +118,19 @@ class _Blocks:
 
     blocks: list[Block]
     _where: str
+    _subheadings = False
+    """True where a :class:`Subheading` may sit (an article)."""
 
     def add(self, *blocks: Block | TextLike) -> Self:
         """Append blocks (a ``str`` becomes a paragraph)."""
-        self.blocks.extend(_blocks(blocks, self._where, start=len(self.blocks) + 1))
+        self.blocks.extend(
+            _blocks(
+                blocks,
+                self._where,
+                start=len(self.blocks) + 1,
+                subheadings=self._subheadings,
+            )
+        )
         return self
 
     def _append(self, make: Callable[[], Block]) -> Self:
@@ -141,6 +178,17 @@ class _Blocks:
         """Append a quotation."""
         return self._append(lambda: Quote(text, attribution))
 
+    def table(
+        self,
+        header: Sequence[TextLike],
+        rows: Iterable[Sequence[TextLike]],
+        *,
+        align: Sequence[Align | None] | None = None,
+        caption: TextLike | None = None,
+    ) -> Self:
+        """Append a table: column headings, then rows of one cell per column."""
+        return self._append(lambda: Table(header, rows, align=align, caption=caption))
+
     def divider(self) -> Self:
         """Append a horizontal rule."""
         return self._append(Divider)
@@ -182,11 +230,23 @@ class Article(_Blocks):
     """The article's heading (plain text)."""
     blocks: list[Block] = field(default_factory=list)
     """The article's content; checked when rendered if appended to directly."""
+    link: str | None = None
+    """Where a click on the heading goes (https, http, mailto or tel)."""
+
+    _subheadings = True
 
     def __post_init__(self) -> None:
         self._where = f"article {self.heading!r}"
         self.heading = _heading(self.heading, "article")
-        self.blocks = _blocks(self.blocks, self._where)
+        try:
+            self.link = _heading_link(self.link, "article")
+        except ContentError as error:
+            raise error.within(self._where) from None
+        self.blocks = _blocks(self.blocks, self._where, subheadings=True)
+
+    def subheading(self, text: str, *, link: str | None = None) -> Self:
+        """Append a subheading (``###``): a heading one level below the article's."""
+        return self._append(lambda: Subheading(text, link=link))
 
 
 @dataclass(eq=True)
@@ -201,10 +261,16 @@ class Section(_Blocks):
     articles: list[Article] = field(default_factory=list)
     """Sub-headed items, in order. Add one with :meth:`article`, or append an
     :class:`Article`."""
+    link: str | None = None
+    """Where a click on the heading goes (https, http, mailto or tel)."""
 
     def __post_init__(self) -> None:
         self._where = f"section {self.heading!r}"
         self.heading = _heading(self.heading, "section")
+        try:
+            self.link = _heading_link(self.link, "section")
+        except ContentError as error:
+            raise error.within(self._where) from None
         self.blocks = _blocks(self.blocks, self._where)
         for article in self.articles:
             if not isinstance(article, Article):
@@ -213,10 +279,20 @@ class Section(_Blocks):
                 ).within(self._where)
         self.articles = list(self.articles)
 
-    def article(self, heading: str, blocks: Iterable[Block | TextLike] = ()) -> Article:
+    def article(
+        self,
+        heading: str,
+        blocks: Iterable[Block | TextLike] = (),
+        *,
+        link: str | None = None,
+    ) -> Article:
         """Append an article and return it, for adding its blocks."""
         try:
-            article = Article(heading, _blocks(blocks, f"article {heading!r}"))
+            article = Article(
+                heading,
+                _blocks(blocks, f"article {heading!r}", subheadings=True),
+                link=link,
+            )
         except ContentError as error:
             raise error.within(self._where) from None
         self.articles.append(article)
@@ -276,9 +352,15 @@ class Edition:
                 ).within("edition")
         self.sections = list(self.sections)
 
-    def section(self, heading: str, blocks: Sequence[Block | TextLike] = ()) -> Section:
+    def section(
+        self,
+        heading: str,
+        blocks: Sequence[Block | TextLike] = (),
+        *,
+        link: str | None = None,
+    ) -> Section:
         """Append a section and return it, for adding blocks fluently."""
-        section = Section(heading, _blocks(blocks, f"section {heading!r}"))
+        section = Section(heading, _blocks(blocks, f"section {heading!r}"), link=link)
         self.sections.append(section)
         return section
 

@@ -54,3 +54,15 @@ class Rendered:
     """A file-name form of the title, e.g. ``dscp-newsletter-january-2025``."""
     fields: frozenset[str]
     """The personal fields the HTML and text ask for, e.g. ``unsubscribe_url``."""
+
+    @property
+    def embedded(self) -> tuple[Asset, ...]:
+        """The images the email carries: those its HTML shows by ``cid:``.
+
+        All of them for a whole edition; a digest shows fewer pictures than its
+        web copy (which has :attr:`assets` all), so its message is lighter.
+        None when the images are loaded from ``image_base_url``.
+        """
+        if not self.images_embedded:
+            return ()
+        return tuple(asset for asset in self.assets if f"cid:{asset.name}" in self.html)

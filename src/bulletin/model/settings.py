@@ -161,6 +161,9 @@ class Settings:
     """Where the exported ``assets/`` folder is published; images are embedded when None."""
     date_format: str | None
     """How the issue date is written, e.g. ``{month} {year}``."""
+    show_date: bool
+    """Whether the date line shows under the title; False for a title that
+    already names the month ("News - January 2025")."""
     strings: Mapping[str, str]
     """Overrides for the layout's own words (``in_this_edition``, ``unsubscribe``...)."""
     layout_paths: tuple[Path, ...]
@@ -190,6 +193,7 @@ class Settings:
         subscribe_url: str | None = None,
         image_base_url: str | None = None,
         date_format: str | None = None,
+        show_date: bool = True,
         strings: Mapping[str, str] | None = None,
         layout_paths: tuple[Path, ...] = (),
         utm: Mapping[str, str] | None = None,
@@ -286,6 +290,7 @@ class Settings:
             "subscribe_url": subscribe_url,
             "image_base_url": image_base_url.rstrip("/") if image_base_url else None,
             "date_format": date_format,
+            "show_date": bool(show_date),
             "strings": MappingProxyType(dict(strings or {})),
             "layout_paths": tuple(Path(path) for path in layout_paths),
             "utm": MappingProxyType(utm),

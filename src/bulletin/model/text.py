@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 __all__ = [
+    "MAX_TEXT_CHARS",
     "Emphasis",
     "Field",
     "Inline",
@@ -109,6 +110,7 @@ class Text:
             ContentError: raw HTML, an inline image, a disallowed link, or a
                 malformed personal field.
         """
+        _check_length(source)
         if _PLAIN.fullmatch(source):
             # Most text has no markup at all: skip the parser (same result, tested).
             return cls((Run(source),) if source else (), source)
@@ -117,6 +119,7 @@ class Text:
     @classmethod
     def plain(cls, source: str) -> Text:
         """Take ``source`` literally: no Markdown, no fields."""
+        _check_length(source)
         text = cls((Run(source),) if source else (), source)
         _check_braces(text)
         return text
@@ -144,6 +147,21 @@ class Text:
         found: list[Link] = []
         _collect_links(self.nodes, found)
         return found
+
+
+MAX_TEXT_CHARS = 100_000
+"""The longest one text (a paragraph, a list item) may be: some 15,000 words.
+
+Far past any real paragraph, and far below what the HTML parsers downstream
+silently empty (lxml drops a text node over 10 MB)."""
+
+
+def _check_length(source: str) -> None:
+    if len(source) > MAX_TEXT_CHARS:
+        raise ContentError(
+            f"this text is {len(source):,} characters long, over the {MAX_TEXT_CHARS:,} "
+            "one paragraph may hold; split it into paragraphs with blank lines"
+        )
 
 
 TextLike: TypeAlias = str | Text

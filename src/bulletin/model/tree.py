@@ -9,8 +9,8 @@ left out of the email.
 from __future__ import annotations
 
 from bulletin.errors import ContentError
-from bulletin.model.blocks import BLOCK_NAMES, Block, ListItem, type_words
-from bulletin.model.edition import Article, Edition, Section
+from bulletin.model.blocks import BLOCK_NAMES, Block, ListItem, Subheading, type_words
+from bulletin.model.edition import SUBHEADING_OUTSIDE, Article, Edition, Section
 from bulletin.model.text import Text
 
 __all__ = ["check_tree"]
@@ -47,7 +47,9 @@ def check_tree(edition: Edition) -> None:
                     f"{type_words(article)} is not an Article; "
                     f"add articles with section.article({_heading(article)})"
                 ).within(where)
-            _check_blocks(article.blocks, f"{where} {article.heading!r}")
+            _check_blocks(
+                article.blocks, f"{where} {article.heading!r}", subheadings=True
+            )
 
 
 def _list(values: object, name: str, where: str) -> list[object]:
@@ -59,12 +61,14 @@ def _list(values: object, name: str, where: str) -> list[object]:
     return list(values)
 
 
-def _check_blocks(blocks: object, where: str) -> None:
+def _check_blocks(blocks: object, where: str, *, subheadings: bool = False) -> None:
     for number, block in enumerate(_list(blocks, "blocks", where), start=1):
         if not isinstance(block, Block):
             raise ContentError(
                 f"{type_words(block)} is not a block; {_hint(block)}"
             ).within(f"{where} > block {number}")
+        if isinstance(block, Subheading) and not subheadings:
+            raise ContentError(SUBHEADING_OUTSIDE).within(f"{where} > block {number}")
 
 
 def _hint(value: object) -> str:

@@ -18,6 +18,8 @@ from bulletin.model.blocks import (
     Image,
     Paragraph,
     Quote,
+    Subheading,
+    Table,
 )
 from bulletin.model.edition import Edition, Section
 from bulletin.model.fields import UNSUBSCRIBE_URL, marker
@@ -26,6 +28,7 @@ from bulletin.model.slugs import slugify
 from bulletin.model.text import Emphasis, Link, Run, Strong, Text
 from bulletin.rendering.dates import format_date, format_range
 from bulletin.rendering.layouts import Layout
+from bulletin.rendering.palette import palette
 
 __all__ = ["Heading", "ImageRef", "Page"]
 
@@ -47,11 +50,14 @@ class Heading:
     """A section or article heading, in the flow of a section's content."""
 
     level: int
-    """2 for a section, 3 for an article."""
+    """2 for a section, 3 for an article, 4 for a subheading in an article."""
     text: str
     """The heading's words."""
     anchor: str | None = None
-    """The id the contents link to (sections only)."""
+    """The id the contents link to (sections and subheadings; articles on the
+    web copy)."""
+    link: str | None = None
+    """Where a click on the heading goes, when the heading is a link."""
 
 
 def anchors(sections: list[Section]) -> tuple[str, ...]:
@@ -76,6 +82,28 @@ def _is_subheading(paragraph: Paragraph) -> bool:
     return len(nodes) == 1 and isinstance(nodes[0], Strong | Emphasis)
 
 
+def _lead(blocks: list[Block]) -> Paragraph | None:
+    """The paragraph a digest shows for an article: its first that stands alone.
+
+    Not a bold sub-heading, not a picture's caption (a paragraph right after a
+    picture), and not a lead-in to a list (ending in ``:``, its list left out):
+    only the start of the article's own text. None when it has no such paragraph.
+    """
+    previous: Block | None = None
+    for block in blocks:
+        if (
+            isinstance(block, Paragraph)
+            and not _is_subheading(block)
+            and not isinstance(previous, Image)
+            and not str(block.text).rstrip().endswith(":")
+        ):
+            return block
+        if isinstance(block, BulletList | Quote):
+            return None  # what follows a list or quote is its middle, no lead
+        previous = block
+    return None
+
+
 def _article_anchors(
     sections: list[Section], taken: tuple[str, ...]
 ) -> tuple[tuple[str, ...], ...]:
@@ -96,6 +124,47 @@ def _article_anchors(
     return tuple(result)
 
 
+def _subheading_anchors(
+    sections: list[Section], taken: tuple[tuple[str, ...], ...]
+) -> dict[int, str]:
+    """One anchor per subheading (by ``id()``), unique across the edition."""
+    seen = {anchor for anchors in taken for anchor in anchors}
+    found: dict[int, str] = {}
+    for section in sections:
+        for article in section.articles:
+            for block in article.blocks:
+                if not isinstance(block, Subheading):
+                    continue
+                base = slugify(block.text)
+                candidate, number = base, 1
+                while candidate in seen:
+                    number += 1
+                    candidate = f"{base}-{number}"
+                seen.add(candidate)
+                found[id(block)] = candidate
+    return found
+
+
+def _features(edition: Edition) -> frozenset[str]:
+    """The :attr:`Page.features` ``edition`` uses."""
+    found: set[str] = set()
+    blocks = list(edition.intro)
+    for section in edition.sections:
+        blocks.extend(section.blocks)
+        if section.link:
+            found.add("heading-link")
+        for article in section.articles:
+            blocks.extend(article.blocks)
+            if article.link:
+                found.add("heading-link")
+    for block in blocks:
+        if isinstance(block, Table):
+            found.add("table")
+        elif isinstance(block, Subheading) and block.link:
+            found.add("heading-link")
+    return frozenset(found)
+
+
 def _kept_in_digest(block: Block) -> bool:
     """True for the blocks a digest always keeps: dates and calls to action.
 
@@ -112,6 +181,8 @@ def _kept_in_digest(block: Block) -> bool:
             | Divider()
             | Contact()
             | Callout()
+            | Table()
+            | Subheading()
         ):
             return False
         case _:  # a block type added to the union must be placed here too
@@ -137,16 +208,29 @@ class Page:
     words: Mapping[str, str] = field(init=False)
     anchors: tuple[str, ...] = field(init=False)
     article_anchors: tuple[tuple[str, ...], ...] = field(init=False)
+    subheading_anchors: Mapping[int, str] = field(init=False)
+    """Each subheading's anchor, by the ``id()`` of its block."""
+    features: frozenset[str] = field(init=False)
+    """What the edition uses that needs CSS of its own: ``"table"``,
+    ``"heading-link"``. A layout writes that CSS only when it is needed."""
     date_text: str = field(init=False)
 
     def __post_init__(self) -> None:
         settings, layout, edition = self.settings, self.layout, self.edition
         set_ = object.__setattr__
-        set_(self, "colours", {**layout.colours, **settings.colours})
+        set_(self, "colours", palette(layout.colours, settings.colours))
         set_(self, "font_stack", settings.font_stack or layout.font_stack)
         set_(self, "words", layout.words(edition.language, settings.strings))
         set_(self, "anchors", anchors(edition.sections))
         set_(self, "article_anchors", _article_anchors(edition.sections, self.anchors))
+        set_(self, "features", _features(edition))
+        set_(
+            self,
+            "subheading_anchors",
+            _subheading_anchors(
+                edition.sections, (self.anchors, *self.article_anchors)
+            ),
+        )
         if self.digest and self.personal and self.settings.view_online_url is None:
             raise ContentError(
                 "a digest links each article to the web copy: set view_online_url "
@@ -176,30 +260,39 @@ class Page:
         """Section ``index`` as one flow: its heading, blocks, then each article's."""
         section = self.edition.sections[index]
         items: list[Heading | Block] = [
-            Heading(2, section.heading, self.anchors[index])
+            Heading(2, section.heading, self.anchors[index], section.link)
         ]
         items.extend(self.shown(section.blocks, self.anchors[index], section.heading))
         for article, anchor in zip(
             section.articles, self.article_anchors[index], strict=True
         ):
-            items.append(Heading(3, article.heading, None if self.personal else anchor))
-            items.extend(self.shown(article.blocks, anchor, article.heading))
+            items.append(
+                Heading(
+                    3, article.heading, None if self.personal else anchor, article.link
+                )
+            )
+            items.extend(
+                self.subheading(block) if isinstance(block, Subheading) else block
+                for block in self.shown(article.blocks, anchor, article.heading)
+            )
         return items
+
+    def subheading(self, block: Subheading) -> Heading:
+        """A subheading as the heading it is shown as: one level below its article's."""
+        return Heading(
+            4, block.text, self.subheading_anchors.get(id(block)), block.link
+        )
 
     def shown(self, blocks: list[Block], anchor: str, heading: str) -> list[Block]:
         """``blocks`` as this output shows them: whole, or as a digest.
 
-        A digest keeps the first paragraph that is not just a bold sub-heading,
-        the events and buttons (dates and calls to action), and ends with a
+        A digest keeps the article's lead (see :func:`_lead`), the events and
+        buttons (dates and calls to action), never a subheading, and ends with a
         "Read more about <heading>" link to ``anchor`` on the web copy.
         """
         if not (self.digest and self.personal) or not blocks:
             return blocks
-        paragraphs = [block for block in blocks if isinstance(block, Paragraph)]
-        lead = next(
-            (block for block in paragraphs if not _is_subheading(block)),
-            paragraphs[0] if paragraphs else None,
-        )
+        lead = _lead(blocks)
         shown: list[Block] = [
             block for block in blocks if block is lead or _kept_in_digest(block)
         ]

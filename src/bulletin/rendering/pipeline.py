@@ -17,6 +17,7 @@ without inlining (browsers read ``<style>``).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -106,10 +107,7 @@ def render(
 
     web_mjml = render_mjml(web)
     check_mjml(web_mjml, source=source)
-    # Browsers read <style>, so the web copy carries the layout CSS as it is.
-    web_html = compile_mjml(web_mjml).replace(
-        "</head>", f'<style type="text/css">{render_css(web)}</style></head>', 1
-    )
+    web_html = _web_page(compile_mjml(web_mjml), render_css(web))
 
     text = plain_text(email)
     if settings.utm:
@@ -164,3 +162,25 @@ def _check_names(
             raise ContentError(
                 f"[{table}] {name!r} is not one layout {layout!r} uses; {hint}"
             ).within("settings")
+
+
+_BODY = re.compile(r"<body\b[^>]*>")
+
+
+def _web_page(html: str, css: str) -> str:
+    """The web copy: the layout CSS as it is (browsers read <style>) and a <main>.
+
+    The email stays an ``article`` (mjml's ``role="article"``,
+    ``aria-roledescription="email"``) without a ``main``: it is shown inside a
+    mail program's page, which has its own. A web page needs one, for screen
+    readers' "skip to main content" and for every part to sit in a landmark.
+    """
+    html = html.replace("</head>", f'<style type="text/css">{css}</style></head>', 1)
+    opening = _BODY.search(html)
+    closing = html.rfind("</body>")
+    if opening is None or closing < opening.end():
+        return html
+    return (
+        f"{html[: opening.end()]}<main>{html[opening.end() : closing]}</main>"
+        f"{html[closing:]}"
+    )

@@ -1,9 +1,11 @@
 """The plain-text alternative, written from the model (never scraped from HTML).
 
-It reads like a well-written plain email: the title and headings underlined,
-paragraphs wrapped at 72 columns, ``-`` and ``1.`` lists with nested items
-indented, links as numbered references ``[1]`` listed at the end, and images
-as their alt text.
+It reads like a well-written plain email: the title and headings underlined
+(``=``, ``-``, ``~`` and ``.`` for a subheading; a heading that is a link has its
+address on the line under it), paragraphs wrapped at 72 columns, ``-`` and
+``1.`` lists with nested items indented, links as numbered references ``[1]``
+listed at the end, images as their alt text, and tables as aligned columns
+when they fit, else one ``Heading: value`` block per row.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from bulletin.model.blocks import (
     ListItem,
     Paragraph,
     Quote,
+    Subheading,
+    Table,
 )
 from bulletin.model.fields import marker
 from bulletin.model.text import (
@@ -62,7 +66,8 @@ class _Writer:
         if page.view_online_url:
             self.para(f"{self.words['view_online']}: {page.view_online_url}")
         self.heading(edition.title, "=")
-        self.para(page.date_text)
+        if page.settings.show_date:
+            self.para(page.date_text)
         self.blocks(edition.intro)
         if len(edition.sections) > 1:
             self.heading(self.words["in_this_edition"], "-")
@@ -72,12 +77,12 @@ class _Writer:
         for section, anchor, article_anchors in zip(
             edition.sections, page.anchors, page.article_anchors, strict=True
         ):
-            self.heading(section.heading, "-")
+            self.heading(section.heading, "-", section.link)
             self.blocks(page.shown(section.blocks, anchor, section.heading))
             for article, article_anchor in zip(
                 section.articles, article_anchors, strict=True
             ):
-                self.heading(article.heading, "~")
+                self.heading(article.heading, "~", article.link)
                 self.blocks(page.shown(article.blocks, article_anchor, article.heading))
         self.footer()
         document = "\n".join(self.out)
@@ -134,6 +139,10 @@ class _Writer:
         elif isinstance(block, Callout):
             title = block.title or self.words["more_information"]
             self.para(f"{title}: {self.inline(block.text)}")
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, Subheading):
+            self.heading(block.text, ".", block.link)
         else:  # a block type added to the union must be written here too
             assert_never(block)
 
@@ -147,6 +156,32 @@ class _Writer:
                 child_number if number is not None else None,
                 indent + len(bullet),
             )
+
+    def table(self, table: Table) -> None:
+        """Aligned columns when they fit the width, else one block per row."""
+        if table.caption is not None:
+            self.para(self.inline(table.caption))
+        header = [self.cell(text) for text in table.header]
+        rows = [[self.cell(text) for text in row] for row in table.rows]
+        widths = [
+            max(len(cells[column]) for cells in (header, *rows))
+            for column in range(table.columns)
+        ]
+        if sum(widths) + 2 * (len(widths) - 1) <= WIDTH:
+            self.out.append(_row(header, widths, table.align))
+            self.out.append("  ".join("-" * width for width in widths))
+            self.out.extend(_row(cells, widths, table.align) for cells in rows)
+            self.out.append("")
+            return
+        for cells in rows:
+            for heading, value in zip(header, cells, strict=True):
+                if value:
+                    self.wrap(f"{heading}: {value}" if heading else value, "", "  ")
+            self.out.append("")
+
+    def cell(self, text: Text) -> str:
+        """A table cell on one line: its line breaks become spaces."""
+        return " ".join(self.inline(text).split())
 
     def event(self, event: Event) -> None:
         self.wrap(self.inline(event.title))
@@ -178,11 +213,13 @@ class _Writer:
 
     # -- text ---------------------------------------------------------------
 
-    def heading(self, text: str, underline: str) -> None:
+    def heading(self, text: str, underline: str, link: str | None = None) -> None:
         if self.out and self.out[-1] != "":
             self.out.append("")
         self.out.append(text)
         self.out.append(underline * min(len(text), WIDTH))
+        if link is not None:
+            self.out.append(link)
         self.out.append("")
 
     def para_text(self, text: Text) -> None:
@@ -226,6 +263,19 @@ class _Writer:
             return ""
         number = self.links.setdefault(url, len(self.links) + 1)
         return f" [{number}]"
+
+
+def _row(cells: list[str], widths: list[int], align: tuple[str | None, ...]) -> str:
+    """One table row, each cell padded to its column's width and alignment."""
+    padded = []
+    for cell, width, side in zip(cells, widths, align, strict=True):
+        if side == "right":
+            padded.append(cell.rjust(width))
+        elif side == "center":
+            padded.append(cell.center(width))
+        else:
+            padded.append(cell.ljust(width))
+    return "  ".join(padded).rstrip()
 
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:

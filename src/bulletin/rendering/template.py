@@ -23,6 +23,8 @@ from bulletin.model.blocks import (
     Image,
     Paragraph,
     Quote,
+    Subheading,
+    Table,
 )
 from bulletin.model.text import Text
 from bulletin.rendering.context import Heading, Page
@@ -76,7 +78,7 @@ def flow(blocks: list[Heading | Block]) -> Iterator[tuple[str, list[Heading | Bl
     """Group consecutive text blocks so a layout can put them in one ``mj-text``.
 
     Yields ``("text", [blocks...])`` for runs of headings, paragraphs, lists,
-    quotes, contacts, events and callouts, and ``(kind, [block])`` for anything else,
+    quotes, contacts, events, callouts and tables, and ``(kind, [block])`` for anything else,
     ``kind`` being the block's class name in lower case (``image``, ``button``,
     ``divider``). Fewer MJML components keep the email well under Gmail's clip.
     """
@@ -104,6 +106,8 @@ def _flows(block: Heading | Block) -> bool:
             | Contact()
             | Event()
             | Callout()
+            | Table()
+            | Subheading()
         ):
             return True
         case Image() | Button() | Divider():
