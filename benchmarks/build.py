@@ -5,6 +5,7 @@ fills Python's and bulletin's caches, as an installed bulletin has them):
 - ``bulletin build examples/dscp-2025-01/edition.md``, split into starting
   Python, importing what ``build`` imports and the build itself; and the first
   build, with bulletin's cache empty;
+- ``bulletin build`` of the long annual report example, as a multiple of January's;
 - ``bulletin --version``, and ``python -c "import bulletin"``;
 - inkletter's ``md2html`` on the same Markdown and how long ``bulletin build``
   takes beside it, when inkletter is installed (``pip install inkletter``; it
@@ -26,6 +27,7 @@ from bulletin.loading.config import find_config, load_config
 from bulletin.loading.source import load
 
 EDITION = ROOT / "examples" / "dscp-2025-01" / "edition.md"
+ANNUAL_REPORT = ROOT / "examples" / "escp-annual-report-2024-25" / "edition.md"
 BULLETIN = [sys.executable, "-m", "bulletin"]
 RUNS = 21
 
@@ -69,6 +71,9 @@ def main() -> None:
         # Python compiles its modules once, outside bulletin's cache.
         process_ms(command, 0, {**env, "BULLETIN_CACHE_DIR": str(Path(out) / "cache")})
         first, build = process_times(command, RUNS, env)
+        long = process_ms(
+            [*BULLETIN, "build", str(ANNUAL_REPORT), "-o", out], RUNS, env
+        )
         imports = _imports_ms(out, env)
         inkletter = _inkletter_ms(Path(out), env)
     print(
@@ -80,6 +85,10 @@ def main() -> None:
         f"({(imports - bare) / build:.0%}), the build itself {build - imports:.0f} ms"
     )
     print(f"  the first build, with bulletin's cache empty: {first:.0f} ms")
+    print(
+        f"bulletin build {ANNUAL_REPORT.relative_to(ROOT)}: {long:.0f} ms median, "
+        f"whole process = {long / build:.2f}x January  [target <= 1.5x]"
+    )
     version = process_ms([*BULLETIN, "--version"], RUNS, env)
     print(
         f"bulletin --version: {version:.0f} ms median, whole process  [target <= 60 ms]"

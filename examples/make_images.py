@@ -112,6 +112,46 @@ def laptop(path: Path) -> None:
     _save(image, path)
 
 
+def planning(path: Path) -> None:
+    """An 800x450 picture of four people round a table with a sheet of paper."""
+    image = _gradient((800, 450), "#f6eef6", "#e2cde2")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([150, 190, 650, 400], fill="#b58a5a")  # the table
+    draw.polygon([(300, 250), (500, 240), (520, 330), (290, 340)], fill="#ffffff")
+    for x0, x1, y, colour in [(320, 480, 270, "#6b2d6b"), (320, 440, 295, "#2a7ab0")]:
+        draw.line([(x0, y), (x1, y)], fill=colour, width=6)
+    people = [
+        ((400, 120), "#6b2d6b"),
+        ((170, 200), "#2a7ab0"),
+        ((630, 200), "#d9822b"),
+        ((400, 430), "#3f8f4f"),
+    ]
+    for (cx, cy), colour in people:
+        draw.ellipse([cx - 70, cy - 10, cx + 70, cy + 110], fill=colour)  # shoulders
+        draw.ellipse([cx - 32, cy - 70, cx + 32, cy - 6], fill="#8d5a3b")  # head
+    _save(image.filter(ImageFilter.GaussianBlur(1)), path)
+
+
+def bar_chart(path: Path, values: list[tuple[str, int]], colour: str) -> None:
+    """An 800x400 bar chart of ``values`` (label, count), labelled with counts."""
+    image = Image.new("RGB", (800, 400), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    font = _font(22)
+    top = max(count for _, count in values)
+    draw.line([(60, 340), (760, 340)], fill="#444444", width=2)
+    step = 700 // len(values)
+    for index, (label, count) in enumerate(values):
+        x = 60 + index * step + step // 5
+        height = round(260 * count / top)
+        draw.rectangle([x, 340 - height, x + step * 3 // 5, 340], fill=colour)
+        middle = x + step * 3 // 10
+        draw.text(
+            (middle, 330 - height), str(count), fill="#222222", font=font, anchor="md"
+        )
+        draw.text((middle, 352), label, fill="#222222", font=font, anchor="ma")
+    _save(image, path)
+
+
 def _save(image: Image.Image, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix == ".png":
@@ -135,6 +175,17 @@ def main() -> None:
     dscb = HERE / "dscb-2019-02" / "images"
     logo(dscb / "logo.png", "DSCB", "#1f5c3a", "#9fd3b0")
     laptop(dscb / "online-safety.jpg")
+
+    escp = HERE / "escp-annual-report-2024-25" / "images"
+    logo(escp / "logo.png", "ESCP", "#6b2d6b", "#f0c2e6")
+    planning(escp / "young-inspectors.jpg")
+    quarters = [
+        ("Apr-Jun", 1318),
+        ("Jul-Sep", 1046),
+        ("Oct-Dec", 1502),
+        ("Jan-Mar", 1611),
+    ]
+    bar_chart(escp / "training-by-quarter.png", quarters, "#6b2d6b")
 
 
 if __name__ == "__main__":

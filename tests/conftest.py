@@ -14,12 +14,13 @@ from typing import Any
 import pytest
 
 from bulletin import Edition, Rendered, Settings, render
+from bulletin.loading.source import load
 from tests.smtpserver import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 REFERENCE = ROOT / "tests" / "e2e" / "reference"
-EXAMPLE_NAMES = ("dscp-2025-01", "dscb-2019-02")
+EXAMPLE_NAMES = ("dscp-2025-01", "dscb-2019-02", "escp-annual-report-2024-25")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Example:
     edition: Edition
     settings: Settings
     rendered: Rendered
+    """The email as sent: a digest when the edition's front matter says so."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -43,8 +45,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def load_example(name: str) -> tuple[Edition, Settings]:
-    """Run ``examples/<name>/edition.py`` and return its edition and settings."""
-    names = runpy.run_path(str(EXAMPLES / name / "edition.py"))
+    """Run ``examples/<name>/edition.py`` and return its edition and settings;
+    an example without a Python twin is read from its ``edition.md``."""
+    folder = EXAMPLES / name
+    if not (folder / "edition.py").exists():
+        source = load(folder / "edition.md")
+        return source.edition, source.settings
+    names = runpy.run_path(str(folder / "edition.py"))
     return names["edition"], names["settings"]
 
 
@@ -55,9 +62,9 @@ def examples() -> dict[str, Example]:
     for name in EXAMPLE_NAMES:
         edition, settings = load_example(name)
         folder = EXAMPLES / name
-        loaded[name] = Example(
-            name, folder, edition, settings, render(edition, settings, base_dir=folder)
-        )
+        digest = load(folder / "edition.md").digest
+        rendered = render(edition, settings, base_dir=folder, digest=digest)
+        loaded[name] = Example(name, folder, edition, settings, rendered)
     return loaded
 
 

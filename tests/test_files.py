@@ -46,7 +46,31 @@ def test_compiled_templates_are_cached_between_processes(tmp_path: Path) -> None
     )
     env = {**os.environ, "BULLETIN_CACHE_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
-    assert list((tmp_path / "templates").glob("__jinja2_*.cache"))
+    assert list((tmp_path / "templates-sandboxed").glob("*.cache"))
+
+
+def test_a_compiled_template_someone_else_could_write_is_not_run(
+    tmp_path: Path,
+) -> None:
+    import jinja2
+
+    from bulletin.rendering.template import _OwnBytecodeCache
+
+    environment = jinja2.Environment()
+    source = "{{ 1 + 1 }}"
+    written = jinja2.bccache.Bucket(environment, "key", "checksum")
+    written.code = environment.compile(source)
+    cache = _OwnBytecodeCache(tmp_path)
+    cache.dump_bytecode(written)
+    read = jinja2.bccache.Bucket(environment, "key", "checksum")
+    cache.load_bytecode(read)
+    assert read.code is not None, "this user's own cache is used"
+
+    tmp_path.chmod(0o777)  # now anyone could have put code there
+    again = jinja2.bccache.Bucket(environment, "key", "checksum")
+    cache.load_bytecode(again)
+
+    assert again.code is None
 
 
 def test_rendering_does_not_load_requests_but_requests_still_works() -> None:

@@ -26,6 +26,8 @@ from bulletin.model.blocks import (
     ListItem,
     Paragraph,
     Quote,
+    Subheading,
+    Table,
 )
 from bulletin.model.edition import Edition
 from bulletin.model.text import Emphasis, Field, Inline, Link, Strong, Text
@@ -179,6 +181,8 @@ def test_the_sample_uses_every_part_of_the_format(made: list[Path]) -> None:
     assert having(Event)
     assert any(block.title for block in blocks if isinstance(block, Callout))
     assert having(Contact)
+    assert any(block.caption for block in blocks if isinstance(block, Table))
+    assert having(Subheading)
     assert any(section.articles for section in edition.sections)
     assert len(edition.sections) >= 2
     assert edition.preheader

@@ -2,8 +2,9 @@
 
 Hypothesis writes editions from the supported grammar (sections, articles and
 sub-headings, linked or not, paragraphs with bold, italic and links, nested
-lists, quotes with attribution, boxes, pictures, dividers, tables with
-captions), each word a unique marker. Whatever loads must
+lists with paragraphs under their bullets, quotes of several paragraphs with
+attribution, footnotes, boxes, pictures, dividers, tables with captions, a
+section's ``::: closing``), each word a unique marker. Whatever loads must
 show every marker in the email's HTML, the web copy's HTML and the plain text.
 """
 
@@ -24,13 +25,16 @@ from bulletin.loading.source import parse_markdown
 HEAD = "---\ntitle: News\ndate: 2025-01-15\n---\n"
 
 Words = Callable[[], str]
+Notes = list[str] | None
+"""Where the footnote definitions of the current article or section go; None
+where there can be none (the intro)."""
 
 
 def _phrase(draw: st.DrawFn, word: Words) -> str:
     return " ".join(word() for _ in range(draw(st.integers(1, 3))))
 
 
-def _inline(draw: st.DrawFn, word: Words) -> str:
+def _inline(draw: st.DrawFn, word: Words, notes: Notes = None) -> str:
     parts = []
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["plain", "bold", "italic", "link"]))
@@ -41,20 +45,34 @@ def _inline(draw: st.DrawFn, word: Words) -> str:
             phrase = f"*{phrase}*"
         elif kind == "link":
             phrase = f"[{phrase}](https://example.org/{word()})"
+        if notes is not None and draw(st.integers(0, 5)) == 0:
+            label = f"n{len(_LABELS)}"
+            _LABELS.append(label)
+            phrase += f"[^{label}]"
+            notes.append(f"[^{label}]: {_inline(draw, word)}")
         parts.append(phrase)
     return " ".join(parts)
 
 
-def _list(draw: st.DrawFn, word: Words, marker: str, depth: int = 0) -> list[str]:
+_LABELS: list[str] = []
+"""Footnote labels handed out: each new one is unique (across examples too)."""
+
+
+def _list(
+    draw: st.DrawFn, word: Words, marker: str, notes: Notes, depth: int = 0
+) -> list[str]:
     lines = []
     for _ in range(draw(st.integers(1, 3))):
-        lines.append(f"{'   ' * depth}{marker} {_inline(draw, word)}")
+        lines.append(f"{'   ' * depth}{marker} {_inline(draw, word, notes)}")
         if depth < 2 and draw(st.booleans()):
-            lines.extend(_list(draw, word, marker, depth + 1))
+            lines.extend(_list(draw, word, marker, notes, depth + 1))
+        if draw(st.integers(0, 3)) == 0:
+            # A paragraph under the same bullet: a blank line, indented.
+            lines.extend(["", f"{'   ' * (depth + 1)}{_inline(draw, word, notes)}", ""])
     return lines
 
 
-def _block(draw: st.DrawFn, word: Words) -> str:
+def _block(draw: st.DrawFn, word: Words, notes: Notes = None) -> str:
     kind = draw(
         st.sampled_from(
             [
@@ -74,20 +92,23 @@ def _block(draw: st.DrawFn, word: Words) -> str:
         )
     )
     if kind == "paragraph":
-        return _inline(draw, word)
+        return _inline(draw, word, notes)
     if kind == "bullets":
-        return "\n".join(_list(draw, word, "-"))
+        return "\n".join(_list(draw, word, "-", notes))
     if kind == "numbers":
-        return "\n".join(_list(draw, word, "1."))
+        return "\n".join(_list(draw, word, "1.", notes))
     if kind == "quote":
-        quote = f"> {_inline(draw, word)}"
+        paragraphs = [
+            f"> {_inline(draw, word, notes)}" for _ in range(draw(st.integers(1, 3)))
+        ]
+        quote = "\n>\n".join(paragraphs)
         return quote + (f"\n> — {_phrase(draw, word)}" if draw(st.booleans()) else "")
     if kind == "callout":
-        return f"::: callout {_phrase(draw, word)}\n{_inline(draw, word)}\n:::"
+        return f"::: callout {_phrase(draw, word)}\n{_inline(draw, word, notes)}\n:::"
     if kind == "event":
         return (
             f"::: event {_phrase(draw, word)}\ndate: 2025-02-06\n"
-            f"location: {_phrase(draw, word)}\ndetails: {_inline(draw, word)}\n:::"
+            f"location: {_phrase(draw, word)}\ndetails: {_inline(draw, word, notes)}\n:::"
         )
     if kind == "contact":
         return (
@@ -99,16 +120,16 @@ def _block(draw: st.DrawFn, word: Words) -> str:
     if kind == "image":
         return f"![{_phrase(draw, word)}](images/x.png)"
     if kind == "table":
-        return _table(draw, word)
+        return _table(draw, word, notes)
     return "---"
 
 
-def _table(draw: st.DrawFn, word: Words) -> str:
+def _table(draw: st.DrawFn, word: Words, notes: Notes) -> str:
     columns = draw(st.integers(1, 4))
     caption = f"Table: {_phrase(draw, word)}\n" if draw(st.booleans()) else ""
     header = [_phrase(draw, word) for _ in range(columns)]
     rows = [
-        [_inline(draw, word) for _ in range(columns)]
+        [_inline(draw, word, notes) for _ in range(columns)]
         for _ in range(draw(st.integers(1, 3)))
     ]
     lines = [header, ["---"] * columns, *rows]
@@ -133,16 +154,34 @@ def editions(draw: st.DrawFn) -> tuple[str, list[str]]:
         written.append(marker)
         return marker
 
+    # Footnote definitions go under what refers to them, or all at the end.
+    at_end = draw(st.booleans())
+    last: list[str] = []
+
+    def blocks(low: int, high: int) -> list[str]:
+        notes: list[str] = []
+        made = [_block(draw, word, notes) for _ in range(draw(st.integers(low, high)))]
+        (last if at_end else made).extend(notes)
+        return made
+
     parts = [_block(draw, word) for _ in range(draw(st.integers(0, 2)))]
     for _ in range(draw(st.integers(1, 3))):
         parts.append(_heading(draw, word, "#"))
-        parts.extend(_block(draw, word) for _ in range(draw(st.integers(1, 3))))
+        parts.extend(blocks(1, 3))
         for _ in range(draw(st.integers(0, 2))):
             parts.append(_heading(draw, word, "##"))
-            parts.extend(_block(draw, word) for _ in range(draw(st.integers(1, 3))))
+            parts.extend(blocks(1, 3))
             if draw(st.booleans()):
                 parts.append(_heading(draw, word, "###"))
-                parts.extend(_block(draw, word) for _ in range(draw(st.integers(1, 2))))
+                parts.extend(blocks(1, 2))
+        if draw(st.integers(0, 2)) == 0:
+            # What comes after the section's last article.
+            inside = blocks(1, 2)
+            notes = [part for part in inside if part.startswith("[^")]
+            body = [part for part in inside if not part.startswith("[^")]
+            parts.append("::: closing\n" + "\n\n".join(body) + "\n:::")
+            parts.extend(notes)
+    parts.extend(last)
     return HEAD + "\n\n".join(parts) + "\n", written
 
 

@@ -17,6 +17,7 @@ from bulletin.model.blocks import (
     Divider,
     Event,
     Image,
+    ListItem,
     Paragraph,
     Quote,
 )
@@ -261,11 +262,16 @@ def test_nested_lists_join_the_item_above(tmp_path: Path) -> None:
 
     block = only_block(tmp_path, body)
 
+    # A numbered list under a bullet keeps its numbers: it is a list of its own.
     assert block == BulletList(
-        ["Fruit", ["Apples", "Pears"], "Vegetables", ["Leeks", "Kale"]]
+        [
+            "Fruit",
+            ["Apples", "Pears"],
+            ListItem(
+                "Vegetables", blocks=[BulletList(["Leeks", "Kale"], numbered=True)]
+            ),
+        ]
     )
-    assert isinstance(block, BulletList)
-    assert [str(child.text) for child in block.items[1].children] == ["Leeks", "Kale"]
 
 
 def test_loose_list_items_are_still_items(tmp_path: Path) -> None:
@@ -349,7 +355,7 @@ def test_quote_with_attribution(tmp_path: Path, dash: str) -> None:
 def test_quote_of_several_paragraphs(tmp_path: Path) -> None:
     block = only_block(tmp_path, "> One.\n>\n> Two.\n> — **Someone**\n")
 
-    assert block == Quote("One.\\\nTwo.", "**Someone**")
+    assert block == Quote(["One.", "Two."], "**Someone**")
 
 
 def test_a_lone_dash_line_in_a_quote_is_its_text_not_an_attribution(

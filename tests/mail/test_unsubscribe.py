@@ -125,8 +125,11 @@ def test_token_made_with_another_secret_is_refused() -> None:
     assert verify(TOKEN, secret="a different long secret") is None
 
 
-def test_no_accepted_secrets_refuses_every_token() -> None:
-    assert verify_unsubscribe_token(TOKEN, list_id=LIST_ID, secrets=[]) is None
+def test_no_accepted_secrets_is_a_mistake_not_a_refusal() -> None:
+    # An empty list would refuse every token quietly: a website misconfigured
+    # so would never unsubscribe anyone. tests/mail/test_hostile_input.py has the rest.
+    with pytest.raises(ValueError, match="empty"):
+        verify_unsubscribe_token(TOKEN, list_id=LIST_ID, secrets=[])
 
 
 @pytest.mark.parametrize(

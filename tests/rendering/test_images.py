@@ -282,7 +282,7 @@ def test_file_that_is_not_a_picture_is_refused(tmp_path: Path) -> None:
         _prepare(tmp_path, (Image("x.png", "X"), 552))
 
     message = str(caught.value)
-    assert "'x.png' is not a picture Pillow can read" in message
+    assert "'x.png' is not a PNG, JPEG, GIF or WebP picture" in message
     assert "PNG, JPEG" in message
 
 

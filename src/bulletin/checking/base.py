@@ -17,21 +17,12 @@ from bulletin.loading.config import toml_location
 from bulletin.loading.source import Source
 from bulletin.loading.textfile import read_text
 from bulletin.mail.message import MessageTemplate
-from bulletin.model.blocks import (
-    Block,
-    BulletList,
-    Callout,
-    Event,
-    Image,
-    ListItem,
-    Paragraph,
-    Quote,
-    Table,
-)
+from bulletin.model.blocks import Block
 from bulletin.model.edition import Edition
 from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
 from bulletin.model.text import Emphasis, Field, Inline, Link, Run, Strong, Text
+from bulletin.model.walk import block_texts, nested_blocks
 from bulletin.rendering.layouts import Layout
 
 __all__ = ["Context", "Found", "fields", "runs", "texts"]
@@ -67,14 +58,16 @@ class Context:
     def blocks(self) -> tuple[tuple[Block, str], ...]:
         """Every block with its path (``section 'Training' > article 'Courses'``)."""
         found: list[tuple[Block, str]] = [
-            (block, "intro") for block in self.edition.intro
+            (block, "intro") for block in nested_blocks(self.edition.intro)
         ]
         for section in self.edition.sections:
             path = f"section {section.heading!r}"
-            found.extend((block, path) for block in section.blocks)
+            found.extend((block, path) for block in nested_blocks(section.blocks))
             for article in section.articles:
                 inner = f"{path} > article {article.heading!r}"
-                found.extend((block, inner) for block in article.blocks)
+                found.extend((block, inner) for block in nested_blocks(article.blocks))
+            closing = f"{path} > closing"
+            found.extend((block, closing) for block in nested_blocks(section.closing))
         return tuple(found)
 
     @cached_property
@@ -150,33 +143,9 @@ class Context:
 
 
 def texts(block: Block) -> Iterator[Text]:
-    """Every piece of inline text a block holds."""
-    if isinstance(block, Paragraph | Callout):
-        yield block.text
-    elif isinstance(block, Quote):
-        yield block.text
-        if block.attribution:
-            yield block.attribution
-    elif isinstance(block, BulletList):
-        yield from _item_texts(block.items)
-    elif isinstance(block, Image) and block.caption:
-        yield block.caption
-    elif isinstance(block, Event):
-        yield block.title
-        if block.details:
-            yield block.details
-    elif isinstance(block, Table):
-        if block.caption:
-            yield block.caption
-        yield from block.header
-        for row in block.rows:
-            yield from row
-
-
-def _item_texts(items: tuple[ListItem, ...]) -> Iterator[Text]:
-    for item in items:
-        yield item.text
-        yield from _item_texts(item.children)
+    """Every piece of inline text a block holds (a list's items' blocks are
+    blocks of their own in :attr:`Context.blocks`)."""
+    return block_texts(block)
 
 
 def runs(text: Text) -> list[str]:

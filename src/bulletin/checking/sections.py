@@ -45,7 +45,7 @@ def duplicate_section(context: Context) -> Iterator[Found]:
 def empty_section(context: Context) -> Iterator[Found]:
     """A heading with nothing under it."""
     for section in context.edition.sections:
-        if not section.blocks and not section.articles:
+        if not (section.blocks or section.articles or section.closing):
             yield (
                 f"section '{section.heading}' is empty; write something under it "
                 "or remove it",

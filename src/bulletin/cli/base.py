@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
+import click
 import typer
 import typer.core
 
@@ -373,6 +374,18 @@ def reported() -> Iterator[None]:
         where = f"{error.filename}: " if error.filename else ""
         typer.echo(f"error: {where}{error.strerror or error}", err=True)
         raise typer.Exit(1) from None
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise  # the command's own exit code, or Click's usage message
+    except Exception as error:  # a bug: say so in one line, never a traceback
+        if _state["debug"]:
+            raise
+        typer.echo(
+            f"error: bulletin failed unexpectedly ({type(error).__name__}: "
+            f"{str(error)[:200]}); this is a bug in bulletin: run the command again "
+            "with --debug and report what it prints",
+            err=True,
+        )
+        raise typer.Exit(2) from None
 
 
 def count(number: int, noun: str, plural: str | None = None) -> str:

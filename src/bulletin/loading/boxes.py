@@ -44,12 +44,22 @@ from bulletin.model.blocks import Block, Button, Callout, Contact, Event
 if TYPE_CHECKING:
     from markdown_it.rules_block import StateBlock
 
-__all__ = ["BOX_KINDS", "Box", "box_rule", "make_block"]
+__all__ = ["BOX_KINDS", "Box", "box_rule", "box_start", "closes_box", "make_block"]
 
 _OPEN = re.compile(r":::[ \t]*([A-Za-z]+)[ \t]*(.*?)[ \t]*$")
 _CLOSE = re.compile(r":::[ \t]*$")
 _PAIR = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
 _BUTTON = re.compile(r"\[([^\]]+)\]\(\s*(\S+)\s*\)")
+
+
+def box_start(line: str) -> bool:
+    """True when ``line`` (without its indent) opens a box: ``::: kind``."""
+    return _OPEN.match(line) is not None
+
+
+def closes_box(line: str) -> bool:
+    """True when ``line`` (without its indent) closes a box: ``:::`` alone."""
+    return _CLOSE.match(line) is not None
 
 
 @dataclass(frozen=True, slots=True)

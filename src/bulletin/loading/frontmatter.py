@@ -13,6 +13,7 @@ keeps each key's line and column, so an error can say ``edition.md:3:7: ...``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,9 @@ from bulletin.errors import ContentError, Location
 __all__ = ["FrontMatter", "read_front_matter", "split_front_matter"]
 
 FENCE = "---"
+
+MAX_FRONT_MATTER_CHARS = 65_536
+"""The most front matter read: a few dozen settings are a few hundred characters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +68,15 @@ def read_front_matter(source: str, file: Path) -> FrontMatter:
     Raises:
         ContentError: YAML syntax, or the front matter is not a table of keys.
     """
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        raise ContentError(
+            f"the front matter is {len(source):,} characters, over the "
+            f"{MAX_FRONT_MATTER_CHARS:,} it may hold; is the closing --- missing?",
+            Location(file=file, line=1, column=1),
+        )
     loader: yaml.SafeLoader | None = None
     try:
+        _refuse_references(source)
         loader = yaml.SafeLoader(source)
         node = loader.get_single_node()
         if node is None:
@@ -117,6 +128,32 @@ def read_front_matter(source: str, file: Path) -> FrontMatter:
             loader.dispose()
 
 
+def _refuse_references(source: str) -> None:
+    """Refuse YAML anchors, aliases and tags, which front matter never needs.
+
+    An alias repeats a value by reference: a few hundred bytes of nested
+    aliases expand to gigabytes ("billion laughs"), and one that refers to
+    itself never ends. Tags (``!!python/...``) ask for types front matter has
+    no use for. Checked on the event stream, before anything is built.
+    """
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        implicit = getattr(event, "implicit", True)
+        tagged = getattr(event, "tag", None) is not None and not (
+            any(implicit) if isinstance(implicit, tuple) else implicit
+        )
+        what = None
+        if isinstance(event, yaml.AliasEvent):
+            what = "an alias (*name); write each value out in full"
+        elif getattr(event, "anchor", None):
+            what = "an anchor (&name); write each value out in full"
+        elif tagged:
+            what = "a tag (!!...); write the value plainly, in quotes if need be"
+        if what is not None:
+            mark = event.start_mark
+            place = (mark.line + 2, mark.column + 1) if mark else (2, 1)
+            raise _error(f"front matter may not use {what}", place)
+
+
 def _walk(
     loader: yaml.SafeLoader,
     node: yaml.MappingNode,
@@ -127,8 +164,8 @@ def _walk(
     lines: list[str],
 ) -> None:
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
         place = (key_node.start_mark.line + 2, key_node.start_mark.column + 1)
+        key = _construct(loader, key_node)
         if not isinstance(key, str | int | float | bool | None):
             raise _error("a key must be a word, e.g. title", place)
         if key in values:
@@ -140,7 +177,7 @@ def _walk(
             _walk(loader, value_node, here, inner, places, cut, lines)
             values[key] = inner
             continue
-        values[key] = loader.construct_object(value_node, deep=True)
+        values[key] = _construct(loader, value_node)
         end = value_node.end_mark
         if (
             isinstance(value_node, yaml.ScalarNode)
@@ -150,6 +187,32 @@ def _walk(
             and lines[end.line][end.column :].lstrip().startswith("#")
         ):
             cut[here] = lines[end.line].partition(":")[2].strip()
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """The value of ``node``; a date or number YAML cannot make is a placed error.
+
+    YAML reads ``2025-02-30`` as a date and a 5,000-digit run as a number, and
+    fails with a bare ValueError: say what is wrong where it is written.
+    """
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:
+        mark = node.start_mark
+        value = str(getattr(node, "value", ""))
+        written = value if len(value) <= 40 else value[:40] + "..."
+        reason = (
+            "is not a date on the calendar; write a real date, e.g. 2025-02-28"
+            if _LOOKS_LIKE_DATE.match(value)
+            else f"is not a value bulletin can read ({type(error).__name__}); "
+            "put it in quotes to keep it as text"
+        )
+        raise _error(
+            f"{written!r} {reason}", (mark.line + 2, mark.column + 1)
+        ) from None
+
+
+_LOOKS_LIKE_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
 def _error(message: str, place: tuple[int, int]) -> ContentError:

@@ -13,12 +13,16 @@ a paragraph                       :class:`~bulletin.model.blocks.Paragraph`
 ``- item`` / ``1. item``          :class:`~bulletin.model.blocks.BulletList` (nested)
 ``![alt|width](images/x.png "caption")``  :class:`~bulletin.model.blocks.Image`
 ``[![alt](x.png)](https://...)``  an image that is a link
-``> text`` and ``> — who``        :class:`~bulletin.model.blocks.Quote`
+``> text`` and ``> — who``        :class:`~bulletin.model.blocks.Quote` (``>`` alone
+                                  between paragraphs)
 ``---``                           :class:`~bulletin.model.blocks.Divider`
 ``::: button`` ... ``:::``        a button, event, callout or contact box
+``::: closing`` ... ``:::``       a section's closing, after its last article
+``[^1]`` and ``[^1]: note``       a footnote, filed under the article that refers to it
 ================================  ============================================
 
-Everything before the first ``#`` heading is the intro. Every problem in the
+A list item's words may be followed, indented under them, by paragraphs,
+pictures and lists. Everything before the first ``#`` heading is the intro. Every problem in the
 body is collected, each with its line and column, rather than stopping at the
 first.
 """
@@ -34,12 +38,15 @@ from typing import TYPE_CHECKING
 from bulletin.errors import ContentError, Location
 from bulletin.loading.boxes import BoxError, make_block
 from bulletin.loading.mdtokens import (
+    FOOTNOTE_INSIDE,
     MAX_NESTING,
     block_parser,
     closing,
     list_items,
     lone_image,
 )
+from bulletin.loading.notes import Notes, Place
+from bulletin.loading.paths import within
 from bulletin.loading.tables import caption_of, read_table, table_mistake
 from bulletin.model.blocks import (
     MAX_LIST_DEPTH,
@@ -91,16 +98,29 @@ class _Part:
     articles: list[_Part] = field(default_factory=list)
     failed: bool = False
     """A block under this heading had an error: it is not empty, just wrong."""
+    closing: list[Block] = field(default_factory=list)
+    """A section's ``::: closing`` blocks."""
+    closed: int | None = None
+    """The 0-based line of the section's ``::: closing``, once read."""
+    footnotes: dict[str, Text] = field(default_factory=dict)
 
 
 def parse_body(
-    body: str, file: Path, *, first_line: int = 0, base_dir: Path | None = None
+    body: str,
+    file: Path,
+    *,
+    first_line: int = 0,
+    base_dir: Path | None = None,
+    image_roots: tuple[Path, ...] = (),
 ) -> Body:
     """Read the Markdown ``body`` of ``file``, which starts on 0-based ``first_line``.
 
-    Local images are checked on disk against ``base_dir`` when it is given.
+    Local images are checked on disk against ``base_dir`` when it is given:
+    each must be there, and inside it or one of ``image_roots`` (bulletin.toml's
+    folder), symbolic links followed.
     """
     reader = _Reader(body.split("\n"), file, first_line, base_dir)
+    reader.image_roots = image_roots
     tokens = block_parser().parse(body)
     too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if too_deep is not None:
@@ -133,10 +153,13 @@ class _Reader:
         self.file = file
         self.offset = offset
         self.base_dir = base_dir
+        self.image_roots: tuple[Path, ...] = ()
         self.result = Body()
         self.section: _Part | None = None
         self.article: _Part | None = None
         self.parts: list[_Part] = []
+        self.in_closing = False
+        self.notes = Notes()
 
     # -- where things are ------------------------------------------------------
 
@@ -181,6 +204,9 @@ class _Reader:
     def add(self, block: Block, line: int | None) -> None:
         if line is not None:
             self.result.lines[id(block)] = line + self.offset + 1
+        if self.in_closing and self.section is not None:
+            self.section.closing.append(block)
+            return
         part = self.article or self.section
         (part.blocks if part else self.result.intro).append(block)
 
@@ -217,6 +243,39 @@ class _Reader:
         """Read the block starting at ``tokens[index]``; return the index after it."""
         token = tokens[index]
         kind = token.type
+        if kind == "footnote_reference_open":
+            end = closing(tokens, index)
+            self.footnote(token, tokens[index + 1 : end])
+            return end + 1
+        if kind in ("closing_open", "closing_close"):
+            return self.closing_box(tokens, index)
+        if self.in_closing and kind == "heading_open":
+            self.fail(
+                ContentError(
+                    "a heading cannot go inside a ::: closing box; end the box with "
+                    "a ::: line above the heading"
+                ),
+                token.map,
+            )
+            return index + 3
+        section = self.section
+        if (
+            section is not None
+            and section.closed is not None
+            and not self.in_closing
+            and self.article is None
+            and kind != "heading_open"
+            and not (kind == "html_block" and token.content.lstrip().startswith("<!--"))
+        ):
+            self.fail(
+                ContentError(
+                    f"this comes after the ::: closing box of section '{section.heading}', "
+                    "which ends the section; put it inside the box, or start a new "
+                    "# section above it"
+                ),
+                token.map,
+            )
+            return closing(tokens, index) + 1
         if kind == "heading_open":
             self.heading(token, tokens[index + 1])
             return index + 3
@@ -235,10 +294,13 @@ class _Reader:
             return end + 1
         if kind in ("bullet_list_open", "ordered_list_open"):
             end = closing(tokens, index)
+            numbered = kind == "ordered_list_open"
             self.attempt(
                 lambda: BulletList(
-                    list_items(tokens[index + 1 : end]),
-                    numbered=kind == "ordered_list_open",
+                    list_items(
+                        tokens[index + 1 : end], self.picture, numbered=numbered
+                    ),
+                    numbered=numbered,
                 ),
                 token,
             )
@@ -274,6 +336,12 @@ class _Reader:
             parsed = Text.markdown(inline.content)
             text = str(parsed).strip()
             link = _heading_link(parsed, level)
+            if parsed.footnotes():
+                raise ContentError(
+                    "a heading cannot have a footnote; put the [^...] in the text "
+                    "under the heading",
+                    fragment="[^",
+                )
             if not text:
                 raise ContentError(
                     f"the {'#' * level} heading has no words; write them after the "
@@ -290,6 +358,19 @@ class _Reader:
             self.section = _Part(text, line, link, failed=not text)
             self.article = None
             self.parts.append(self.section)
+        elif (
+            level == 2 and self.section is not None and self.section.closed is not None
+        ):
+            self.fail(
+                ContentError(
+                    f"## {text} comes after the ::: closing box of section "
+                    f"'{self.section.heading}', which ends its articles; move the box "
+                    "below this article, or start a new # section above it"
+                ),
+                token.map,
+            )
+            # What is under it is the article's, reported with it: never built.
+            self.article = _Part(text, line, link, failed=True)
         elif level == 2 and self.section is not None:
             self.article = _Part(text, line, link, failed=not text)
             self.section.articles.append(self.article)
@@ -327,10 +408,27 @@ class _Reader:
                 token.map,
             )
 
+    def picture(self, inline: Token) -> Image | None:
+        """The picture a paragraph is, when it is only a picture."""
+        image = lone_image(inline.content)
+        return None if image is None else self.image(*image)
+
     def paragraph(self, inline: Token) -> None:
         image = lone_image(inline.content)
         mistake = table_mistake(inline.content)
-        if image is not None:
+        lines = inline.content.split("\n")
+        if len(lines) > 1 and all(lone_image(line) for line in lines):
+            # Pictures on lines of their own, one under another: each a picture.
+            first = inline.map[0] if inline.map else 0
+            for number, line in enumerate(lines):
+                found = lone_image(line)
+                assert found is not None
+                span = [first + number, first + number + 1]
+                try:
+                    self.add(self.image(*found), span[0])
+                except ContentError as error:
+                    self.fail(error, span)
+        elif image is not None:
             self.attempt(lambda: self.image(*image), inline)
         elif mistake is not None:
             self.fail(ContentError(mistake), inline.map)
@@ -377,22 +475,37 @@ class _Reader:
                 raise ContentError(error.message, fragment=link) from None
         image = Image(src, alt, width=width, link=link, caption=title or None)
         folder = self.base_dir
-        if folder is not None and not image.is_remote and not (folder / src).is_file():
-            raise ContentError(
-                f"image file {src} not found (looked in {folder}); check "
-                "the name, or put the picture there",
-                fragment=src,
-            )
+        if folder is not None and not image.is_remote:
+            if not (folder / src).is_file():
+                raise ContentError(
+                    f"image file {src} not found (looked in {folder}); check "
+                    "the name, or put the picture there",
+                    fragment=src,
+                )
+            if not within((folder / src), (folder, *self.image_roots)):
+                raise ContentError(
+                    f"image file {src} is outside the edition's folder; copy the "
+                    "picture into it (an edition may come from someone else, so it "
+                    "can show only pictures beside it)",
+                    fragment=src,
+                )
         return image
 
     def quote(self, token: Token, inner: list[Token]) -> None:
         paragraphs = [item.content for item in inner if item.type == "inline"]
+        notes = [
+            f"[^{item.meta['label']}]:"
+            for item in inner
+            if item.type == "footnote_reference_open"
+        ]
         if any(
             item.type not in ("paragraph_open", "paragraph_close", "inline")
             for item in inner
         ):
             self.fail(
-                ContentError(
+                ContentError(FOOTNOTE_INSIDE, fragment=notes[0])
+                if notes
+                else ContentError(
                     "a quote holds text only (a line starting > - is a list); to say "
                     "who said it, end with a line > — Name (or > -- Name)"
                     if any(item.type.endswith("list_open") for item in inner)
@@ -408,20 +521,84 @@ class _Reader:
             if match and (head or len(paragraphs) > 1):
                 attribution = match.group(1)
                 paragraphs[-1] = "\n".join(head)
-        text = "\\\n".join(part for part in paragraphs if part.strip())
-        self.attempt(lambda: Quote(text, attribution), token)
+        kept = [part for part in paragraphs if part.strip()]
+        self.attempt(lambda: Quote(kept, attribution), token)
+
+    def footnote(self, token: Token, inner: list[Token]) -> None:
+        """A footnote definition, ``[^label]: text``: filed when the file is read."""
+        try:
+            self.notes.define(token, inner, self.offset)
+        except ContentError as error:
+            self.fail(error, token.map)
+
+    def closing_box(self, tokens: list[Token], index: int) -> int:
+        """``::: closing`` opens (or ``:::`` ends) the section's closing."""
+        token = tokens[index]
+        if token.type == "closing_close":
+            self.in_closing = False
+            return index + 1
+        end = closing(tokens, index)
+        span = token.map or [0, 1]
+        section = self.section
+        mistake = None
+        if section is None:
+            mistake = (
+                "a ::: closing box ends a section's articles, and belongs under a "
+                "# section; here there is none above it"
+            )
+        elif section.closed is not None:
+            mistake = (
+                f"section '{section.heading}' already has a ::: closing box; put "
+                "everything that follows its articles in one box"
+            )
+        elif not token.meta["closed"]:
+            mistake = (
+                "the closing box is never closed; end it with a line holding only :::"
+            )
+        elif token.meta["title"]:
+            mistake = (
+                f"write ::: closing alone on its line; put {token.meta['title']!r} "
+                "on a line inside the box"
+            )
+        elif end == index + 1:
+            mistake = (
+                "the closing box is empty; write what comes after the articles "
+                "between the ::: lines, or remove the box"
+            )
+        if mistake is not None or section is None:
+            self.fail(ContentError(mistake or ""), span)
+            return end + 1
+        section.closed = span[0]
+        self.article = None
+        self.in_closing = True
+        return index + 1
 
     def finish(self) -> Body:
+        self.file_notes()
         for part in self.parts:
             articles: list[Article] = []
             for item in part.articles:
                 if item.blocks and item.heading:
-                    articles.append(Article(item.heading, item.blocks, link=item.link))
+                    articles.append(
+                        Article(
+                            item.heading,
+                            item.blocks,
+                            link=item.link,
+                            footnotes=item.footnotes,
+                        )
+                    )
                     self.result.lines[id(articles[-1])] = item.line + self.offset + 1
                 elif not item.failed:
                     self.empty(item, "article")
-            if (part.blocks or articles) and part.heading:
-                section = Section(part.heading, part.blocks, articles, link=part.link)
+            if (part.blocks or articles or part.closing) and part.heading:
+                section = Section(
+                    part.heading,
+                    part.blocks,
+                    articles,
+                    link=part.link,
+                    closing=part.closing,
+                    footnotes=part.footnotes,
+                )
                 self.result.lines[id(section)] = part.line + self.offset + 1
                 self.result.sections.append(section)
             elif not (part.failed or part.articles):
@@ -430,6 +607,36 @@ class _Reader:
             key=lambda error: (error.location.line or 0, error.location.column or 0)
         )
         return self.result
+
+    def file_notes(self) -> None:
+        """File each footnote under the section or article that refers to it."""
+        places = [Place("", 0, self.result.intro, None)]
+        for section in self.parts:
+            places.append(
+                Place(
+                    section.heading,
+                    section.line,
+                    [*section.blocks, *section.closing],
+                    section.footnotes,
+                )
+            )
+            places.extend(
+                Place(article.heading, article.line, article.blocks, article.footnotes)
+                for article in section.articles
+            )
+        self.result.errors.extend(self.notes.file(places, self.find))
+
+    def find(self, needle: str, line: int) -> Location:
+        """Where ``needle`` is first written on ``line`` (0-based) or after it; a
+        reference ``[^1]`` is never the start of a note's own ``[^1]:`` line."""
+        for number in range(line, len(self.lines)):
+            text = self.lines[number]
+            column = text.find(needle)
+            if column >= 0 and not (
+                needle.endswith("]") and text.lstrip().startswith(needle + ":")
+            ):
+                return self.location(number, column + 1)
+        return self.location(line)
 
     def empty(self, part: _Part, what: str) -> None:
         """Refuse a heading with nothing under it."""

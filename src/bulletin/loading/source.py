@@ -40,6 +40,7 @@ from bulletin.loading.frontmatter import (
     split_front_matter,
 )
 from bulletin.loading.markdown import parse_body
+from bulletin.loading.paths import within
 from bulletin.loading.schema import DATE, FLAG, TEXT, Kind, check_table
 from bulletin.loading.textfile import read_text
 from bulletin.model.blocks import Paragraph
@@ -170,7 +171,13 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
                         Location(file=path, line=2, column=1),
                     )
                 )
-    parsed = parse_body(body, path, first_line=first_line, base_dir=path.parent)
+    parsed = parse_body(
+        body,
+        path,
+        first_line=first_line,
+        base_dir=path.parent,
+        image_roots=() if config.folder is None else (config.folder,),
+    )
     errors.extend(parsed.errors)
     settings = config.settings
     edition: Edition | None = None
@@ -186,6 +193,20 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
             settings = _override(settings, values, path.parent, places)
         except ContentError as error:
             errors.append(place_setting_error(error, places))
+        logo = settings.logo if "logo" in values else None
+        roots = (path.parent, *(() if config.folder is None else (config.folder,)))
+        if (
+            logo is not None
+            and not logo.is_remote
+            and not within(Path(logo.src), roots)
+        ):
+            errors.append(
+                ContentError(
+                    f"logo file {values['logo']['src']!r} is outside the edition's "  # type: ignore[index]  # checked as a Table
+                    "folder; copy the picture into it, or set the logo in bulletin.toml",
+                    places(("logo", "src")),
+                )
+            )
     if not errors:
         try:
             edition = Edition(

@@ -10,6 +10,10 @@ header is row 1), so a file of any length is read in constant memory.
 Safety limits keep a broken or hostile file from taking the machine: NUL
 bytes are refused (an ``.xlsx`` is named as such), and a row may hold at
 most :data:`MAX_ROW_CHARS` characters, which also catches a quote left open.
+
+Every cell bulletin writes to a CSV goes through :func:`formula_safe`, so a
+spreadsheet never runs it as a formula (``=cmd|' /C calc'!A0@x`` is a valid
+address), and bulletin reads its own files back with :func:`formula_cell`.
 """
 
 from __future__ import annotations
@@ -25,13 +29,23 @@ from typing import TextIO
 
 from bulletin.errors import RecipientError
 
-__all__ = ["MAX_FIELD_CHARS", "MAX_ROW_CHARS", "Table", "open_table"]
+__all__ = [
+    "MAX_FIELD_CHARS",
+    "MAX_ROW_CHARS",
+    "Table",
+    "formula_cell",
+    "formula_safe",
+    "open_table",
+]
 
 MAX_ROW_CHARS = 65_536
 """The most characters one row may hold, line breaks in quoted cells included."""
 
 MAX_FIELD_CHARS = 4_096
 """The most characters one cell may hold."""
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What a spreadsheet takes a cell beginning with to be a formula (OWASP, CSV injection)."""
 
 _CHUNK = 1 << 20
 _NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
@@ -118,6 +132,39 @@ def open_table(path: Path) -> Iterator[Table]:
             delimiter=delimiter,
             rows=numbered,
         )
+
+
+def _needs_quote(text: str) -> bool:
+    """True when ``text`` would be a formula, or looks as if it had been quoted."""
+    while text.startswith("'"):
+        text = text[1:]
+    return text.startswith(_FORMULA_STARTS)
+
+
+def formula_safe(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: ``'`` before a formula.
+
+    A cell that already starts with ``'`` before such a character gets one more,
+    so :func:`formula_cell` gives back exactly ``text``.
+
+    Example:
+        >>> formula_safe("=cmd|' /C calc'!A0@x"), formula_safe("ann@example.org")
+        ("'=cmd|' /C calc'!A0@x", 'ann@example.org')
+    """
+    return "'" + text if _needs_quote(text) else text
+
+
+def formula_cell(cell: str) -> str:
+    """A cell of a CSV bulletin wrote, as the text it was made from.
+
+    The inverse of :func:`formula_safe`; a cell from an older bulletin (which
+    quoted only notes) or typed by hand reads the same way.
+
+    Example:
+        >>> formula_cell("'=cmd|' /C calc'!A0@x"), formula_cell("'quoted'")
+        ("=cmd|' /C calc'!A0@x", "'quoted'")
+    """
+    return cell[1:] if cell.startswith("'") and _needs_quote(cell[1:]) else cell
 
 
 def _delimiter(header: str) -> str:

@@ -12,6 +12,12 @@ package, and keeps its bytes in pieces: the quoted-printable body is encoded
 once around each personal field marker, each piece ending in a soft line
 break. Filling a recipient in encodes only their values and joins the pieces.
 The same edition, date and recipient always give the same bytes.
+
+A recipient's values come from a spreadsheet someone exported, so they are
+checked as they are filled in (:meth:`MessageTemplate.problems`): a field
+that is a whole link must be an https, http, mailto or tel link, and a field
+in the subject must hold no line break or control character. A recipient
+whose values fail gets no message: :meth:`~MessageTemplate.personal` raises.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -27,14 +34,18 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from bulletin.errors import ContentError, RecipientError
 from bulletin.mail.mime import (
+    MAX_LINE,
     QuotedPrintable,
     address_header,
     check_header,
     subject_header,
 )
 from bulletin.mail.unsubscribe import unsubscribe_link, unsubscribe_token
-from bulletin.model.fields import UNSUBSCRIBE_URL
+from bulletin.model.fields import UNSUBSCRIBE_URL, field_names, fill_text, link_fields
+from bulletin.model.headers import is_header_safe
+from bulletin.model.links import check_link
 from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
 from bulletin.model.slugs import slugify
@@ -185,7 +196,11 @@ class MessageTemplate:
             if sender
             else b"To: undisclosed-recipients:;\r\n"
         )
+        # The subject as written, fields and all: the fingerprint's, and the
+        # header itself when it has no field to fill in.
         self._subject = subject_header(rendered.subject)
+        self._subject_fields = field_names(rendered.subject)
+        self._link_fields = link_fields(rendered.html)
         self._list_id = (
             address_header("List-Id", settings.publisher, self.list_id)
             if self.list_id
@@ -232,16 +247,74 @@ class MessageTemplate:
         """The field values for ``recipient``: their columns, address and unsubscribe link."""
         return personal_values(self.settings, recipient, self.secret)
 
+    def problems(self, recipient: Recipient | None) -> list[str]:
+        """Why ``recipient``'s values cannot be sent; empty when they can.
+
+        A field that is a whole link (``[our site]({{ website }})``, a button,
+        a picture's link) must hold an https, http, mailto or tel link; a
+        field in the subject must hold no line break or control character.
+        """
+        if not self._link_fields and not self._subject_fields:
+            return []
+        return self._problems(self.values(recipient))
+
+    def _problems(self, values: Mapping[str, str]) -> list[str]:
+        problems = []
+        for name, default in sorted(self._link_fields):
+            value = values.get(name) or html.unescape(default)
+            if not value:
+                continue  # an empty href, as the list left it
+            try:
+                allowed = "{{" not in value and (
+                    check_link(value, what=f"the {name} field") == value
+                )
+            except ContentError as error:
+                problems.append(error.message)
+                continue
+            except ValueError as error:  # urlsplit's, e.g. "Invalid IPv6 URL"
+                problems.append(f"the {name} field {value!r} is not a link: {error}")
+                continue
+            if not allowed:
+                problems.append(
+                    f"the {name} field is {value!r}, which is not a link; write "
+                    "https://..."
+                )
+        for name in sorted(self._subject_fields):
+            value = values.get(name, "")
+            if not is_header_safe(value):
+                problems.append(
+                    f"the {name} field cannot go in the subject: it holds a line "
+                    "break or control character"
+                )
+        return problems
+
     def personal(self, recipient: Recipient | None = None) -> PersonalMessage:
         """The message for ``recipient``; without one, a copy to the sender, field defaults.
 
         Raises:
+            RecipientError: the recipient's values cannot be sent (see
+                :meth:`problems`).
             ContentError: the recipient's address cannot go in a header.
         """
         values = self.values(recipient)
+        problems = (
+            self._problems(values) if self._link_fields or self._subject_fields else []
+        )
+        if problems:
+            who = "the sample reader" if recipient is None else recipient.address
+            if recipient is not None and recipient.row:
+                who = f"row {recipient.row} ({who})"
+            raise RecipientError(f"{who}: {'; '.join(problems)}; nothing was sent")
+        subject = self._subject
+        if self._subject_fields:
+            subject = subject_header(fill_text(self.rendered.subject, values))
         to = self._nobody
         if recipient is not None:
             check_header("To", recipient.address)
+            if len(recipient.envelope) > MAX_LINE - 6:
+                raise ContentError(
+                    f"To header: the address {recipient.address[:60]!r}... is too long"
+                )
             # The ASCII (IDNA) form whenever there is one: only SMTPUTF8 mail may
             # carry UTF-8 in its headers.
             to = b"To: " + recipient.envelope.encode("utf-8") + b"\r\n"
@@ -251,7 +324,7 @@ class MessageTemplate:
             (
                 self._from,
                 to,
-                self._subject,
+                subject,
                 self._heads[0],
                 b"Message-ID: ",
                 message_id.encode("ascii"),
@@ -280,8 +353,22 @@ class MessageTemplate:
         mailto = self.settings.unsubscribe_mailto
         if mailto and not (link or "").startswith("mailto:"):
             links.append(f"<mailto:{mailto}?subject=unsubscribe>")
-        # An address with non-ASCII letters is sent percent-encoded (RFC 3987).
-        return quote(",\r\n ".join(links), safe=_PRINTABLE).encode("ascii")
+        # An address with non-ASCII letters is sent percent-encoded (RFC 3987);
+        # whitespace inside the angle brackets is ignored (RFC 2369), so a link
+        # too long for a header line is folded inside them.
+        return ",\r\n ".join(
+            _fold_link(quote(link, safe=_PRINTABLE)) for link in links
+        ).encode("ascii")
+
+
+def _fold_link(link: str) -> str:
+    """``<url>``, folded every 900 characters when it is longer than a line."""
+    limit = MAX_LINE - 98  # room for "List-Unsubscribe: " and a comma
+    if len(link) <= limit:
+        return link
+    return "\r\n ".join(
+        link[start : start + limit] for start in range(0, len(link), limit)
+    )
 
 
 def _skeleton(

@@ -4,7 +4,9 @@ Quoted-printable bodies in pieces that join with soft line breaks (so a
 recipient's values are encoded alone and the rest once per edition), and
 headers written so that any subject or name comes back exactly as given:
 RFC 2047 encoded words of whole characters, names that can never be read
-as addresses, lines folded near 78 octets.
+as addresses, lines folded near 78 octets and never longer than 998 (RFC 5322
+2.1.1), whatever the input: a word too long for a line is sent as encoded
+words, and what cannot be folded (an address) is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bulletin.model.fields import split_fields
 from bulletin.model.headers import is_header_safe
 
 __all__ = [
+    "MAX_LINE",
     "QuotedPrintable",
     "address_header",
     "check_header",
@@ -26,7 +29,12 @@ __all__ = [
     "subject_header",
 ]
 
+MAX_LINE = 998
+"""The most octets a header line may hold, CRLF apart (RFC 5322 2.1.1)."""
+
 _QP_LINE = 76
+_PLAIN_WORD = 75
+"""The longest word of a display name sent as it is; longer ones are encoded."""
 _ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 """A word that may stand in a display name as it is (RFC 5322 atext)."""
 _ENCODED_WORD_BYTES = 45
@@ -127,7 +135,7 @@ def address_header(name: str, display: str, address: str) -> bytes:
     tokens: list[str] = []
     run: list[str] = []
     for word in display.split():
-        if _ATOM.fullmatch(word) and "=?" not in word:
+        if _ATOM.fullmatch(word) and "=?" not in word and len(word) <= _PLAIN_WORD:
             if run:
                 tokens.extend(_encoded_words(" ".join(run)))
                 run = []
@@ -141,6 +149,11 @@ def address_header(name: str, display: str, address: str) -> bytes:
 
 
 def check_header(name: str, value: str) -> None:
+    """Refuse a header value with a line break or control character.
+
+    Raises:
+        ContentError: it has one.
+    """
     if not is_header_safe(value):
         raise ContentError(
             f"{name} header {value!r} contains a line break or control character"
@@ -169,4 +182,9 @@ def _folded(name: str, tokens: list[str]) -> bytes:
             line = ""
         line += " " + token
     lines.append(line)
+    if max(map(len, lines)) > MAX_LINE:
+        raise ContentError(
+            f"{name} header cannot be written within {MAX_LINE} characters a line: "
+            f"{max(tokens, key=len)[:60]!r}... is too long"
+        )
     return "\r\n".join(lines).encode("ascii") + b"\r\n"

@@ -25,7 +25,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
 from bulletin.errors import SendError
@@ -62,6 +62,48 @@ def _unb64(text: str) -> bytes:
     return data
 
 
+def _checked(secret: object, what: str = "secret") -> str | bytes:
+    """``secret`` if it is a str or bytes of at least :data:`MIN_SECRET_LENGTH`.
+
+    Raises:
+        TypeError: it is neither str nor bytes.
+        ValueError: it is shorter.
+    """
+    if not isinstance(secret, str | bytes):
+        raise TypeError(f"{what} must be a str or bytes, not {type(secret).__name__}")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{what} is {len(secret)} characters long; an unsubscribe secret must "
+            f"be at least {MIN_SECRET_LENGTH}"
+        )
+    return secret
+
+
+def _checked_secrets(secrets: object) -> tuple[str | bytes, ...]:
+    """The secrets a token may be verified with: a non-empty sequence of long ones.
+
+    A plain ``str`` is refused: iterating it would try each character as a
+    secret, so a token signed with a one-character key would verify.
+
+    Raises:
+        TypeError: ``secrets`` is a str or bytes, not a sequence, or holds
+            something other than str or bytes.
+        ValueError: it is empty, or a secret is too short.
+    """
+    if isinstance(secrets, str | bytes | bytearray) or not isinstance(
+        secrets, Sequence
+    ):
+        raise TypeError(
+            "secrets must be a list or tuple of secrets, e.g. [current] or "
+            f"[current, previous], not {type(secrets).__name__}"
+        )
+    if not secrets:
+        raise ValueError("secrets is empty: give at least the current secret")
+    return tuple(
+        _checked(secret, f"secrets[{index}]") for index, secret in enumerate(secrets)
+    )
+
+
 def _mac(secret: str | bytes, list_id: str, address: str) -> bytes:
     key = secret.encode("utf-8") if isinstance(secret, str) else secret
     message = _CONTEXT + list_id.encode("utf-8") + b"\n" + address.encode("utf-8")
@@ -74,12 +116,17 @@ def unsubscribe_token(address: str, list_id: str, secret: str | bytes) -> str:
     Example:
         >>> unsubscribe_token("ann@example.org", "news.example.org", "correct horse battery")
         'YW5uQGV4YW1wbGUub3Jn.k1O8Jrv7OyE8x2COi5OuAg'
+
+    Raises:
+        TypeError: ``secret`` is not a str or bytes.
+        ValueError: it is shorter than :data:`MIN_SECRET_LENGTH`.
     """
+    secret = _checked(secret)
     return f"{_b64(address.encode('utf-8'))}.{_b64(_mac(secret, list_id, address))}"
 
 
 def verify_unsubscribe_token(
-    token: str, *, list_id: str, secrets: Iterable[str | bytes]
+    token: str, *, list_id: str, secrets: Sequence[str | bytes]
 ) -> str | None:
     """The address a token was made for, or None when it is not genuine.
 
@@ -87,7 +134,13 @@ def verify_unsubscribe_token(
         token: the token from the link, as received.
         list_id: the bulletin's list id (``list_id`` in bulletin.toml).
         secrets: every secret still accepted, e.g. the current one and the
-            one it replaced.
+            one it replaced: a list or tuple (never a plain string), each at
+            least :data:`MIN_SECRET_LENGTH` characters.
+
+    Raises:
+        TypeError: ``secrets`` is a str (each character would be tried as a
+            secret), not a sequence, or holds something not str or bytes.
+        ValueError: ``secrets`` is empty, or one is too short.
 
     Example:
         >>> token = unsubscribe_token("ann@example.org", "news.example.org", "s" * 32)
@@ -96,6 +149,7 @@ def verify_unsubscribe_token(
         >>> verify_unsubscribe_token(token, list_id="other.example.org", secrets=["s" * 32]) is None
         True
     """
+    accepted = _checked_secrets(secrets)
     encoded, dot, mac = token.strip().partition(".")
     if not dot or not encoded or not mac or len(token) > 1024:
         return None
@@ -105,7 +159,7 @@ def verify_unsubscribe_token(
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     genuine = False
-    for secret in secrets:
+    for secret in accepted:
         # Every secret is tried, so the time taken does not say which matched.
         genuine |= hmac.compare_digest(given, _mac(secret, list_id, address))
     return address if genuine else None
@@ -127,7 +181,11 @@ def secrets_from_env(environ: Mapping[str, str] | None = None) -> tuple[str, ...
             f"long random secret, the one your website checks tokens with (make one "
             f"with: {make})"
         )
-    short = [index for index, secret in enumerate(secrets, 1) if len(secret) < 16]
+    short = [
+        index
+        for index, secret in enumerate(secrets, 1)
+        if len(secret) < MIN_SECRET_LENGTH
+    ]
     if short:
         raise SendError(
             f"{SECRET_ENV}: secret {short[0]} is shorter than {MIN_SECRET_LENGTH} "

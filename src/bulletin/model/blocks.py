@@ -18,11 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal, TypeAlias, get_args
-from urllib.parse import urlsplit
 
 from bulletin.errors import ContentError
 from bulletin.model.headers import is_header_safe
-from bulletin.model.links import check_link, is_email_address
+from bulletin.model.links import check_link, is_email_address, split_url
 from bulletin.model.text import Text, TextLike
 
 __all__ = [
@@ -38,6 +37,7 @@ __all__ = [
     "Divider",
     "Event",
     "Image",
+    "ItemBlock",
     "ListItem",
     "Paragraph",
     "Quote",
@@ -110,26 +110,65 @@ class Paragraph:
 
 @dataclass(frozen=True, init=False, slots=True)
 class ListItem:
-    """One item of a :class:`BulletList`, perhaps with a nested list."""
+    """One item of a :class:`BulletList`: its text, nested items, and more blocks.
+
+    ``ListItem("Neglect Basics", ["face to face", "on Teams"])`` nests two items;
+    ``ListItem("Neglect Basics", blocks=["A second paragraph.", Image(...)])``
+    adds paragraphs, pictures or lists under the same bullet, after the text.
+    """
 
     text: Text
-    """The item's text."""
+    """The item's text (its first paragraph)."""
     children: tuple[ListItem, ...]
-    """Nested items, shown indented under this one."""
+    """Nested items, shown indented right under the text."""
+    blocks: tuple[ItemBlock, ...]
+    """What follows under the same bullet, after the nested items: paragraphs,
+    pictures and lists (a ``str`` becomes a :class:`Paragraph`)."""
 
-    def __init__(self, text: TextLike, children: Iterable[ListItemLike] = ()) -> None:
+    def __init__(
+        self,
+        text: TextLike,
+        children: Iterable[ListItemLike] = (),
+        *,
+        blocks: Iterable[ItemBlock | TextLike] = (),
+    ) -> None:
         try:
             nested = _items(children, nested=True)
+            more = _item_blocks(blocks)
         except ContentError as error:
             raise error.within("list item") from None
         _set(
             self,
             text=_required_text(text, "list item", "list item text"),
             children=nested,
+            blocks=more,
         )
 
 
+def _item_blocks(values: Iterable[ItemBlock | TextLike]) -> tuple[ItemBlock, ...]:
+    """A list item's further blocks: paragraphs (a ``str`` is one), pictures, lists."""
+    if isinstance(values, str | Text) or not isinstance(values, Iterable):
+        raise ContentError(
+            f"a list item's blocks must be a list of blocks, not {type_words(values)}; "
+            "write e.g. blocks=['A second paragraph.']"
+        )
+    found: list[ItemBlock] = []
+    for number, value in enumerate(values, start=1):
+        if isinstance(value, str | Text):
+            found.append(Paragraph(value))
+        elif isinstance(value, Paragraph | Image | BulletList):
+            found.append(value)
+        else:
+            raise ContentError(
+                f"block {number} is {type_words(value)}; a list item holds "
+                "paragraphs, pictures (Image) and lists (BulletList) only"
+            )
+    return tuple(found)
+
+
 ListItemLike: TypeAlias = "ListItem | TextLike | Sequence[ListItemLike]"
+ItemBlock: TypeAlias = "Paragraph | Image | BulletList"
+"""What a list item may hold after its text."""
 
 
 def _items(
@@ -154,7 +193,11 @@ def _items(
                 raise ContentError("a nested list must follow the item it belongs to")
             parent = items.pop()
             children = _items(value, nested=True)
-            items.append(ListItem(parent.text, (*parent.children, *children)))
+            items.append(
+                ListItem(
+                    parent.text, (*parent.children, *children), blocks=parent.blocks
+                )
+            )
         else:
             which = "nested item" if nested else "item"
             raise ContentError(
@@ -208,6 +251,9 @@ def _depth(items: tuple[ListItem, ...]) -> int:
         item, depth = level.pop()
         deepest = max(deepest, depth)
         level.extend((child, depth + 1) for child in item.children)
+        for block in item.blocks:
+            if isinstance(block, BulletList):
+                level.extend((child, depth + 1) for child in block.items)
     return deepest
 
 
@@ -248,7 +294,10 @@ class Image:
                 f"image {source!r} has no alt text; say what the picture shows, "
                 "e.g. alt='Children playing in a park'"
             ).within("image")
-        scheme = urlsplit(source).scheme.lower()
+        try:
+            scheme = split_url(source, what="image").scheme.lower()
+        except ContentError as error:
+            raise error.within("image") from None
         if scheme and len(scheme) > 1 and scheme != "https":
             raise ContentError(
                 f"image {source!r} must be a local file or an https:// URL"
@@ -299,19 +348,41 @@ class Button:
 
 @dataclass(frozen=True, init=False, slots=True)
 class Quote:
-    """A quotation, with an optional attribution."""
+    """A quotation of one or more paragraphs, with an optional attribution.
 
-    text: Text
-    """What was said."""
+    ``Quote("What was said.", "Who said it")``, or for several paragraphs
+    ``Quote(["First paragraph.", "Second paragraph."], "Who said it")``.
+    """
+
+    paragraphs: tuple[Text, ...]
+    """What was said, paragraph by paragraph (at least one)."""
     attribution: Text | None
     """Who said it."""
 
-    def __init__(self, text: TextLike, attribution: TextLike | None = None) -> None:
+    def __init__(
+        self, text: TextLike | Sequence[TextLike], attribution: TextLike | None = None
+    ) -> None:
+        values = [text] if isinstance(text, str | Text) else text
+        if not isinstance(values, Sequence) or isinstance(values, Mapping):
+            raise ContentError(
+                f"quote text must be a text or a list of paragraphs, not "
+                f"{type_words(text)}"
+            ).within("quote")
+        paragraphs = tuple(
+            _required_text(value, "quote", "quote text") for value in values
+        )
+        if not paragraphs:
+            raise ContentError("quote text is empty").within("quote")
         _set(
             self,
-            text=_required_text(text, "quote", "quote text"),
+            paragraphs=paragraphs,
             attribution=_optional_text(attribution, "quote attribution"),
         )
+
+    @property
+    def text(self) -> Text:
+        """The first paragraph (the whole quote, when it has one)."""
+        return self.paragraphs[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -94,6 +94,43 @@ SUBHEADING_OUTSIDE = (
 """Why a :class:`Subheading` outside an article is refused."""
 
 
+_LABEL = re.compile(r"[^\s\[\]^]+")
+
+
+def _note_label(label: object) -> str:
+    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+        raise ContentError(
+            f"footnote label {label!r} must be a word without spaces or brackets, "
+            "e.g. '1' or 'source'; the text refers to it as [^1]"
+        )
+    return label
+
+
+def _notes(values: Mapping[str, TextLike], where: str) -> dict[str, Text]:
+    """Check a container's footnotes: each label a word, each note some text."""
+    if not isinstance(values, Mapping):
+        raise ContentError(
+            f"footnotes must be a dict of label to text, not {type(values).__name__}; "
+            "add one with .footnote('1', 'The note.')"
+        ).within(where)
+    notes: dict[str, Text] = {}
+    for label, value in values.items():
+        try:
+            notes[_note_label(label)] = _note(value)
+        except ContentError as error:
+            raise error.within(f"{where} > footnote {label!r}") from None
+    return notes
+
+
+def _note(value: TextLike) -> Text:
+    text = Text.coerce(value)
+    if not text:
+        raise ContentError("the footnote is empty; write its text")
+    if text.footnotes():
+        raise ContentError("a footnote cannot refer to another footnote")
+    return text
+
+
 def _heading_link(url: str | None, what: str) -> str | None:
     if url is None:
         return None
@@ -117,6 +154,7 @@ class _Blocks:
     """Fluent builder methods shared by sections and articles; each returns self."""
 
     blocks: list[Block]
+    footnotes: dict[str, Text]
     _where: str
     _subheadings = False
     """True where a :class:`Subheading` may sit (an article)."""
@@ -144,12 +182,32 @@ class _Blocks:
         self.blocks.append(block)
         return self
 
+    def footnote(self, label: str, text: TextLike) -> Self:
+        """Add the note ``[^label]`` in this container's text refers to.
+
+        Notes are numbered in the order the text first refers to them and shown
+        at the end of the article (or section); a label is unique across the
+        edition. ``article.paragraph("Up 12%[^1].").footnote("1", "Annual report.")``
+        """
+        try:
+            label = _note_label(label)
+            if label in self.footnotes:
+                raise ContentError(f"footnote {label!r} is given twice")
+            self.footnotes[label] = _note(text)
+        except ContentError as error:
+            raise error.within(f"{self._where} > footnote {label!r}") from None
+        return self
+
     def paragraph(self, text: TextLike) -> Self:
         """Append a paragraph."""
         return self._append(lambda: Paragraph(text))
 
     def bullets(self, items: Iterable[ListItemLike]) -> Self:
-        """Append a bullet list; a nested list joins the item before it."""
+        """Append a bullet list; a nested list joins the item before it.
+
+        ``ListItem("Point", blocks=["A second paragraph.", Image(...)])`` puts
+        paragraphs, pictures and lists under one bullet.
+        """
         return self._append(lambda: BulletList(items))
 
     def numbered(self, items: Iterable[ListItemLike]) -> Self:
@@ -232,6 +290,9 @@ class Article(_Blocks):
     """The article's content; checked when rendered if appended to directly."""
     link: str | None = None
     """Where a click on the heading goes (https, http, mailto or tel)."""
+    footnotes: dict[str, Text] = field(default_factory=dict)
+    """The notes ``[^label]`` in the article's text refers to, by label; shown,
+    numbered, at the end of the article. Add one with :meth:`footnote`."""
 
     _subheadings = True
 
@@ -243,6 +304,7 @@ class Article(_Blocks):
         except ContentError as error:
             raise error.within(self._where) from None
         self.blocks = _blocks(self.blocks, self._where, subheadings=True)
+        self.footnotes = _notes(self.footnotes, self._where)
 
     def subheading(self, text: str, *, link: str | None = None) -> Self:
         """Append a subheading (``###``): a heading one level below the article's."""
@@ -263,6 +325,13 @@ class Section(_Blocks):
     :class:`Article`."""
     link: str | None = None
     """Where a click on the heading goes (https, http, mailto or tel)."""
+    closing: list[Block] = field(default_factory=list)
+    """Content after the last article: shown after the articles, as the
+    section's own (not part of its last article). Add to it with
+    :meth:`add_closing`."""
+    footnotes: dict[str, Text] = field(default_factory=dict)
+    """The notes ``[^label]`` in the section's own text (its blocks and
+    closing) refers to; an article's notes belong to the article."""
 
     def __post_init__(self) -> None:
         self._where = f"section {self.heading!r}"
@@ -272,6 +341,8 @@ class Section(_Blocks):
         except ContentError as error:
             raise error.within(self._where) from None
         self.blocks = _blocks(self.blocks, self._where)
+        self.closing = _blocks(self.closing, f"{self._where} > closing")
+        self.footnotes = _notes(self.footnotes, self._where)
         for article in self.articles:
             if not isinstance(article, Article):
                 raise ContentError(
@@ -297,6 +368,13 @@ class Section(_Blocks):
             raise error.within(self._where) from None
         self.articles.append(article)
         return article
+
+    def add_closing(self, *blocks: Block | TextLike) -> Self:
+        """Append blocks shown after the section's articles (a ``str`` is a paragraph)."""
+        self.closing.extend(
+            _blocks(blocks, f"{self._where} > closing", start=len(self.closing) + 1)
+        )
+        return self
 
 
 @dataclass(eq=True)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from bulletin.errors import ContentError
 from bulletin.model.fields import FIELD_NAME, marker
 
-__all__ = ["ALLOWED_SCHEMES", "check_link", "is_email_address"]
+__all__ = ["ALLOWED_SCHEMES", "check_link", "is_email_address", "split_url"]
 
 ALLOWED_SCHEMES = ("https", "http", "mailto", "tel")
 """The URL schemes a link, button or image link may use."""
 
 _EMAIL_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+_UNSAFE = re.compile(r'[<>"`\\]')
+"""Characters a URL holds only percent-encoded: one raw would end an HTML
+attribute or the ``<...>`` of a List-Unsubscribe header."""
 _FIELD_HREF = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
@@ -38,7 +41,13 @@ def check_link(url: str, *, what: str = "link") -> str:
             f"{what} URL {url!r} contains a space or control character; "
             "encode spaces as %20"
         )
-    scheme = urlsplit(url).scheme.lower()
+    if _UNSAFE.search(url):
+        raise ContentError(
+            f"{what} URL {url!r} contains {_UNSAFE.search(url).group()!r}, which an "  # type: ignore[union-attr]  # just matched
+            "address never holds as it is; encode it (e.g. %3C for <) or remove it"
+        )
+    parts = split_url(url, what=what)
+    scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         hint = (
             "an email has no base to resolve a relative link against; write the full "
@@ -49,11 +58,26 @@ def check_link(url: str, *, what: str = "link") -> str:
         raise ContentError(f"{what} URL {url!r} is not allowed: {hint}")
     if scheme in ("mailto", "tel") and not url.split(":", 1)[1].strip():
         raise ContentError(f"{what} URL {url!r} has no address after {scheme}:")
-    if scheme in ("http", "https") and not urlsplit(url).netloc:
+    if scheme in ("http", "https") and not parts.netloc:
         raise ContentError(
             f"{what} URL {url!r} has no host; write https://example.org/..."
         )
     return url
+
+
+def split_url(url: str, *, what: str = "link") -> SplitResult:
+    """``urlsplit(url)``, with a malformed address (say ``https://[x/``) a ContentError.
+
+    Raises:
+        ContentError: Python cannot take the address apart.
+    """
+    try:
+        return urlsplit(url)
+    except ValueError as error:
+        raise ContentError(
+            f"{what} URL {url!r} is not a web address ({error}); check the "
+            "characters after https://"
+        ) from None
 
 
 def is_email_address(value: str) -> bool:

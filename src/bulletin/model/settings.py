@@ -24,11 +24,17 @@ from bulletin.model.text import Text, TextLike
 __all__ = [
     "DATE_FIELDS",
     "DEFAULT_LAYOUT",
+    "FONT_STACK",
     "LIST_ID",
     "UTM_PARAMETERS",
     "Sender",
     "Settings",
+    "check_date_format",
 ]
+
+FONT_STACK = re.compile(r"[A-Za-z0-9 ,'\"-]+")
+"""A CSS font-family list: font names, quoted or not, and commas; nothing that
+CSS could read as anything else (``;``, ``expression(``, ``url(``)."""
 
 DEFAULT_LAYOUT = "classic"
 """The layout an edition is rendered with when nothing names one."""
@@ -90,19 +96,31 @@ DATE_FIELDS = ("day", "month", "year")
 """What a date format may hold: ``{day} {month} {year}``."""
 
 
-def _check_date_format(pattern: str) -> None:
+def check_date_format(pattern: str) -> None:
+    """Refuse a date format other than ``{day}``, ``{month}`` and ``{year}`` as they are.
+
+    Raises:
+        ContentError: anything else in braces, a format spec or a conversion.
+    """
     try:
-        names = [
-            name
-            for _, name, _, _ in string.Formatter().parse(pattern)
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(pattern)
             if name is not None
         ]
     except ValueError:
-        names = ["?"]
+        fields = [("?", "", None)]
+    # A format spec ({day:>999999999}) or conversion ({day!r}) is never needed,
+    # and a spec can make one date a gigabyte wide.
+    names = [
+        name if not spec and conversion is None else "?"
+        for name, spec, conversion in fields
+    ]
     unknown = [name for name in names if name not in DATE_FIELDS]
     if unknown or not names:
         raise ContentError(
             f"date_format {pattern!r} may only use {{day}}, {{month}} and {{year}}, "
+            "as they are (nothing after a : or !), "
             "e.g. '{day} {month} {year}' or '{month} {year}'",
             key=("date_format",),
         ).within("settings")
@@ -207,7 +225,7 @@ class Settings:
                     "like '#1d4f91'",
                     key=("colours", name),
                 ).within("settings")
-        if font_stack is not None and re.search(r"[;{}<>]|url\(", font_stack):
+        if font_stack is not None and not FONT_STACK.fullmatch(font_stack):
             raise ContentError(
                 f"font stack {font_stack!r} may only name fonts, e.g. "
                 "'Arial, Helvetica, sans-serif'",
@@ -217,6 +235,7 @@ class Settings:
             ("view_online_url", view_online_url),
             ("unsubscribe_url", unsubscribe_url),
             ("subscribe_url", subscribe_url),
+            ("image_base_url", image_base_url),
         ):
             if url is not None:
                 try:
@@ -226,7 +245,7 @@ class Settings:
                         error.message, fragment=error.fragment, key=(name,)
                     ).within("settings") from None
         if date_format is not None:
-            _check_date_format(date_format)
+            check_date_format(date_format)
         if unsubscribe_url is not None:
             _check_unsubscribe_url(unsubscribe_url)
         if unsubscribe_mailto is not None and not is_email_address(

@@ -3,7 +3,8 @@
 Paragraphs, list items, captions and the like hold a :class:`Text`: a tuple of
 inline nodes parsed **once**, when the text is made, never per render. The
 subset is links, ``**bold**``, ``*italic*``, hard line breaks (a backslash or
-two spaces at the end of a line) and personal fields (``{{ first_name }}``).
+two spaces at the end of a line), personal fields (``{{ first_name }}``) and
+footnote references (``[^1]``, see :class:`FootnoteRef`).
 Raw HTML, inline images and links other than https, http, mailto and tel are
 refused with a :class:`~bulletin.errors.ContentError`.
 
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "Emphasis",
     "Field",
+    "FootnoteRef",
     "Inline",
     "LineBreak",
     "Link",
@@ -90,7 +92,19 @@ class Field:
     """What a recipient without a value sees."""
 
 
-Inline: TypeAlias = Run | Strong | Emphasis | Link | LineBreak | Field
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """A reference to a footnote, ``[^label]``: a number linking to the note.
+
+    The note itself belongs to the article (or section) the reference is in:
+    ``article.footnote(label, text)``.
+    """
+
+    label: str
+    """The note's label as written, e.g. ``1`` or ``source``."""
+
+
+Inline: TypeAlias = Run | Strong | Emphasis | Link | LineBreak | Field | FootnoteRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +156,18 @@ class Text:
             isinstance(node, Field) for node in self.nodes
         )
 
+    def footnotes(self) -> list[str]:
+        """The label of every footnote reference in the text, in order."""
+        found: list[str] = []
+        stack = list(self.nodes)
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, FootnoteRef):
+                found.append(node.label)
+            elif isinstance(node, Strong | Emphasis | Link):
+                stack[:0] = list(node.children)
+        return found
+
     def links(self) -> list[Link]:
         """Every link in the text, in order, nested ones included."""
         found: list[Link] = []
@@ -191,6 +217,8 @@ def _plain(node: Inline) -> str:
         return "\n"
     if isinstance(node, Field):
         return node.default
+    if isinstance(node, FootnoteRef):
+        return ""
     return "".join(_plain(child) for child in node.children)
 
 
@@ -295,6 +323,8 @@ def _convert(tokens: list[Token]) -> list[Inline]:
             out.append(LineBreak())
         elif kind == "field":
             out.append(Field(token.meta["name"], token.meta["default"]))
+        elif kind == "footnote_ref":
+            out.append(FootnoteRef(token.meta["label"]))
         elif kind == "html_inline":
             raise ContentError(
                 f"raw HTML is not allowed: {token.content!r}; "
@@ -358,6 +388,7 @@ def _normalize_link(url: str) -> str:
 def _parser() -> MarkdownIt:
     # Imported here, not at the top: `bulletin --version` must not pay for it.
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("zero", {"html": True})
     md.enable(
@@ -365,6 +396,9 @@ def _parser() -> MarkdownIt:
     )
     md.enable("image")
     md.inline.ruler.before("emphasis", "field", _field_rule)
+    # [^label]: a footnote reference, whether or not its note is known here (the
+    # notes belong to the article, and are checked there).
+    footnote_plugin(md, inline=False, move_to_end=False, always_match_refs=True)
     # Every link is checked by check_link, which names what is wrong; markdown-it's
     # own check would silently turn a javascript: link into plain text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # documented hook

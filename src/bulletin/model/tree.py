@@ -12,8 +12,9 @@ from bulletin.errors import ContentError
 from bulletin.model.blocks import BLOCK_NAMES, Block, ListItem, Subheading, type_words
 from bulletin.model.edition import SUBHEADING_OUTSIDE, Article, Edition, Section
 from bulletin.model.text import Text
+from bulletin.model.walk import footnote_labels
 
-__all__ = ["check_tree"]
+__all__ = ["check_footnotes", "check_tree"]
 
 _SHOWN = 40
 """The most characters of a ``str`` a hint repeats."""
@@ -40,6 +41,7 @@ def check_tree(edition: Edition) -> None:
             ).within(place)
         place = f"{place} {section.heading!r}"
         _check_blocks(section.blocks, place)
+        _check_blocks(section.closing, f"{place} > closing")
         for index, article in enumerate(_list(section.articles, "articles", place)):
             where = f"{place} > article {index + 1}"
             if not isinstance(article, Article):
@@ -50,6 +52,65 @@ def check_tree(edition: Edition) -> None:
             _check_blocks(
                 article.blocks, f"{where} {article.heading!r}", subheadings=True
             )
+    check_footnotes(edition)
+
+
+def check_footnotes(edition: Edition) -> None:
+    """Check that each footnote reference has its note, in the same article or section.
+
+    Raises:
+        ContentError: a reference without a note, a note nothing refers to, a
+            label given in two places, or a reference in the intro.
+    """
+    if footnote_labels(edition.intro):
+        label = footnote_labels(edition.intro)[0]
+        raise ContentError(
+            f"[^{label}] is in the introduction, which has no footnotes; put the "
+            "note's words in the text, or move it into a section"
+        ).within("intro")
+    owners: dict[str, str] = {}
+    containers: list[tuple[str, list[str], dict[str, Text], str]] = []
+    for section in edition.sections:
+        where = f"section {section.heading!r}"
+        labels = footnote_labels([*section.blocks, *section.closing])
+        containers.append((where, labels, section.footnotes, "section"))
+        for article in section.articles:
+            labels = footnote_labels(article.blocks)
+            containers.append(
+                (
+                    f"{where} > article {article.heading!r}",
+                    labels,
+                    article.footnotes,
+                    "article",
+                )
+            )
+    for where, _labels, notes, _kind in containers:
+        for label in notes:
+            if label in owners:
+                raise ContentError(
+                    f"footnote {label!r} is given twice (also in {owners[label]}); "
+                    "a label is unique across the edition: give one another label"
+                ).within(where)
+            owners[label] = where
+    for where, labels, notes, kind in containers:
+        for label in labels:
+            if label not in notes:
+                elsewhere = (
+                    f" (it is a note of {owners[label]}: a note belongs to the "
+                    f"{kind} that refers to it)"
+                    if label in owners
+                    else ""
+                )
+                raise ContentError(
+                    f"[^{label}] has no footnote{elsewhere}; add it with "
+                    f"{kind}.footnote({label!r}, 'The note.')"
+                ).within(where)
+        for label in notes:
+            if label not in labels:
+                raise ContentError(
+                    f"footnote {label!r} is never referred to; write [^{label}] in "
+                    "the text where it belongs, or remove the note"
+                ).within(where)
 
 
 def _list(values: object, name: str, where: str) -> list[object]:

@@ -26,11 +26,12 @@ from bulletin.model.fields import UNSUBSCRIBE_URL, marker
 from bulletin.model.settings import Settings
 from bulletin.model.slugs import slugify
 from bulletin.model.text import Emphasis, Link, Run, Strong, Text
+from bulletin.model.walk import footnote_labels, nested_blocks
 from bulletin.rendering.dates import format_date, format_range
 from bulletin.rendering.layouts import Layout
 from bulletin.rendering.palette import palette
 
-__all__ = ["Heading", "ImageRef", "Page"]
+__all__ = ["Footnotes", "Heading", "ImageRef", "Note", "Page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,28 @@ class Heading:
     web copy)."""
     link: str | None = None
     """Where a click on the heading goes, when the heading is a link."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One footnote as shown: its number, words and the anchors linking it both ways."""
+
+    number: int
+    """Its number in its article (or section), from 1."""
+    text: Text
+    """The note's words."""
+    anchor: str
+    """The note's id (``fn-...``), which each reference links to."""
+    ref_anchor: str
+    """The id of the first reference to it (``fnref-...``), which it links back to."""
+
+
+@dataclass(frozen=True, slots=True)
+class Footnotes:
+    """The notes shown at the end of an article (or of a section's own text)."""
+
+    notes: tuple[Note, ...]
+    """The notes, in number order."""
 
 
 def anchors(sections: list[Section]) -> tuple[str, ...]:
@@ -145,19 +168,56 @@ def _subheading_anchors(
     return found
 
 
+def _unique(base: str, seen: set[str]) -> str:
+    candidate, number = base, 1
+    while candidate in seen:
+        number += 1
+        candidate = f"{base}-{number}"
+    seen.add(candidate)
+    return candidate
+
+
+def _notes(edition: Edition, taken: set[str]) -> dict[str, Note]:
+    """Every footnote by label: numbered within its article or section, anchored
+    uniquely across the edition (apart from every heading's anchor)."""
+    found: dict[str, Note] = {}
+    containers: list[tuple[list[Block], dict[str, Text]]] = []
+    for section in edition.sections:
+        containers.append(([*section.blocks, *section.closing], section.footnotes))
+        containers.extend(
+            (article.blocks, article.footnotes) for article in section.articles
+        )
+    for blocks, notes in containers:
+        for number, label in enumerate(footnote_labels(blocks), start=1):
+            if label in notes and label not in found:
+                slug = slugify(label) or "note"
+                found[label] = Note(
+                    number,
+                    notes[label],
+                    _unique(f"fn-{slug}", taken),
+                    _unique(f"fnref-{slug}", taken),
+                )
+    return found
+
+
 def _features(edition: Edition) -> frozenset[str]:
     """The :attr:`Page.features` ``edition`` uses."""
     found: set[str] = set()
     blocks = list(edition.intro)
     for section in edition.sections:
         blocks.extend(section.blocks)
+        blocks.extend(section.closing)
         if section.link:
             found.add("heading-link")
+        if section.footnotes:
+            found.add("footnotes")
         for article in section.articles:
             blocks.extend(article.blocks)
             if article.link:
                 found.add("heading-link")
-    for block in blocks:
+            if article.footnotes:
+                found.add("footnotes")
+    for block in nested_blocks(blocks):
         if isinstance(block, Table):
             found.add("table")
         elif isinstance(block, Subheading) and block.link:
@@ -212,7 +272,13 @@ class Page:
     """Each subheading's anchor, by the ``id()`` of its block."""
     features: frozenset[str] = field(init=False)
     """What the edition uses that needs CSS of its own: ``"table"``,
-    ``"heading-link"``. A layout writes that CSS only when it is needed."""
+    ``"heading-link"``, ``"footnotes"``. A layout writes that CSS only when it
+    is needed."""
+    notes: Mapping[str, Note] = field(init=False)
+    """Each footnote, by label."""
+    _refs: dict[str, int] = field(init=False)
+    """How many references to each note have been written so far: the first
+    carries the id the note links back to. (Rendering writes each text once.)"""
     date_text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -231,6 +297,13 @@ class Page:
                 edition.sections, (self.anchors, *self.article_anchors)
             ),
         )
+        taken = {
+            *self.anchors,
+            *(anchor for group in self.article_anchors for anchor in group),
+            *self.subheading_anchors.values(),
+        }
+        set_(self, "notes", _notes(edition, taken))
+        set_(self, "_refs", {})
         if self.digest and self.personal and self.settings.view_online_url is None:
             raise ContentError(
                 "a digest links each article to the web copy: set view_online_url "
@@ -256,13 +329,15 @@ class Page:
         """The width inside the side gutters: the widest an image is shown."""
         return self.layout.width - 2 * self.layout.gutter
 
-    def outline(self, index: int) -> list[Heading | Block]:
+    def outline(self, index: int) -> list[Heading | Footnotes | Block]:
         """Section ``index`` as one flow: its heading, blocks, then each article's."""
         section = self.edition.sections[index]
-        items: list[Heading | Block] = [
+        items: list[Heading | Footnotes | Block] = [
             Heading(2, section.heading, self.anchors[index], section.link)
         ]
-        items.extend(self.shown(section.blocks, self.anchors[index], section.heading))
+        shown = self.shown(section.blocks, self.anchors[index], section.heading)
+        items.extend(shown)
+        items.extend(self.footnotes(shown))
         for article, anchor in zip(
             section.articles, self.article_anchors[index], strict=True
         ):
@@ -271,11 +346,56 @@ class Page:
                     3, article.heading, None if self.personal else anchor, article.link
                 )
             )
+            shown = self.shown(article.blocks, anchor, article.heading)
             items.extend(
                 self.subheading(block) if isinstance(block, Subheading) else block
-                for block in self.shown(article.blocks, anchor, article.heading)
+                for block in shown
             )
+            items.extend(self.footnotes(shown))
+        closing = self.closing(section)
+        items.extend(closing)
+        items.extend(self.footnotes(closing))
         return items
+
+    def closing(self, section: Section) -> list[Block]:
+        """The section's closing as shown: after a rule when it follows articles,
+        so that it does not read as part of the last one. A digest keeps its lead
+        paragraph, events and buttons."""
+        blocks = section.closing
+        if self.digest and self.personal:
+            lead = _lead(blocks)
+            blocks = [b for b in blocks if b is lead or _kept_in_digest(b)]
+        if blocks and section.articles:
+            return [Divider(), *blocks]
+        return list(blocks)
+
+    def footnotes(self, blocks: list[Block]) -> list[Footnotes]:
+        """The notes ``blocks`` refer to, to show after them (none: an empty list).
+
+        Only what is shown is counted: a digest leaves out the notes of the
+        paragraphs it leaves out.
+        """
+        notes = [
+            self.notes[label]
+            for label in footnote_labels(blocks)
+            if label in self.notes
+        ]
+        return (
+            [Footnotes(tuple(sorted(notes, key=lambda note: note.number)))]
+            if notes
+            else []
+        )
+
+    def note_ref(self, label: str) -> tuple[str, int, str] | None:
+        """A reference to ``label``'s note: the note's id, its number, and this
+        reference's id (the note links back to the first). None: no such note."""
+        note = self.notes.get(label)
+        if note is None:
+            return None
+        count = self._refs.get(label, 0)
+        self._refs[label] = count + 1
+        ref = note.ref_anchor if count == 0 else f"{note.ref_anchor}-{count + 1}"
+        return note.anchor, note.number, ref
 
     def subheading(self, block: Subheading) -> Heading:
         """A subheading as the heading it is shown as: one level below its article's."""

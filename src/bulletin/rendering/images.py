@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +24,14 @@ from bulletin.model.rendered import Asset
 from bulletin.rendering.context import ImageRef
 
 __all__ = ["prepare_images"]
+
+FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
+"""The only picture formats opened, whatever a file's name says: Pillow would
+otherwise read dozens, EPS among them, which starts Ghostscript."""
+
+MAX_PIXELS = 40_000_000
+"""The most pixels a picture may have (a 7,700 × 5,200 photo): enough for any
+camera, and a ceiling on the memory one file can take (about 160 MB decoded)."""
 
 JPEG_QUALITY = 82
 SCALE = 2
@@ -86,7 +95,17 @@ def _prepare(path: Path, mtime_ns: int, size: int, max_pixels: int) -> Asset:
     from PIL import ImageOps, UnidentifiedImageError
 
     try:
-        with Pillow.open(path) as opened:
+        with warnings.catch_warnings():
+            # MAX_PIXELS below is lower than Pillow's warning threshold.
+            warnings.simplefilter("ignore", Pillow.DecompressionBombWarning)
+            opened = Pillow.open(path, formats=FORMATS)
+        with opened:
+            if opened.width * opened.height > MAX_PIXELS:
+                raise ContentError(
+                    f"image {path.name!r} is {opened.width}×{opened.height} pixels, "
+                    f"over the {MAX_PIXELS // 1_000_000} million bulletin opens; "
+                    "save a smaller copy (2,000 pixels wide is plenty)"
+                ).within("image")
             if getattr(opened, "is_animated", False):
                 raise ContentError(
                     f"image {path.name!r} is animated; many mail clients show only its "
@@ -99,9 +118,10 @@ def _prepare(path: Path, mtime_ns: int, size: int, max_pixels: int) -> Asset:
             )
             picture = ImageOps.exif_transpose(opened)
             picture.load()
-    except UnidentifiedImageError:
+    except (UnidentifiedImageError, Pillow.DecompressionBombError):
         raise ContentError(
-            f"image {path.name!r} is not a picture Pillow can read; use PNG, JPEG, GIF or WebP"
+            f"image {path.name!r} is not a PNG, JPEG, GIF or WebP picture bulletin can "
+            "read; save it again as one of those"
         ).within("image") from None
     except OSError as error:
         raise ContentError(f"image {path.name!r} cannot be read: {error}").within(

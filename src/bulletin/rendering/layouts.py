@@ -27,14 +27,15 @@ named layout (so a layout may be one changed template and a few colours).
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bulletin.errors import LayoutError
-from bulletin.model.settings import DEFAULT_LAYOUT
+from bulletin.errors import ContentError, LayoutError
+from bulletin.model.settings import DEFAULT_LAYOUT, FONT_STACK, check_date_format
 
 __all__ = [
     "DEFAULT_LAYOUT",
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 ENTRY_TEMPLATE = "edition.mjml.j2"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _KEYS = {
     "description",
     "extends",
@@ -144,13 +146,20 @@ def _language_chain(language: str) -> list[str]:
 def load_layout(
     name: str | Path = DEFAULT_LAYOUT, search_path: Sequence[Path] = ()
 ) -> Layout:
-    """Find and read a layout by name, or from a folder path.
+    """Find and read a layout by name (a ``str``), or from a folder (a ``Path``).
+
+    A name is looked for in ``search_path`` (bulletin.toml's ``layout_paths``),
+    then among the built-in layouts; never in the working folder.
 
     Raises:
         LayoutError: the layout is unknown (the message lists those available),
             or its ``layout.toml`` is invalid.
     """
-    key = (str(name), tuple(Path(p) for p in search_path))
+    search = tuple(Path(p) for p in search_path)
+    if isinstance(name, Path):
+        # A developer's own folder, given as a Path: searched first, by its name.
+        search, name = (name.resolve().parent, *search), name.resolve().name
+    key = (name, search)
     cached = _loaded.get(key)
     # A layout.toml edited while the process runs (a live preview) is read again.
     if cached is not None and cached[1] == _stamps(cached[0].folders):
@@ -213,6 +222,33 @@ def _load(name: str, search_path: tuple[Path, ...]) -> Layout:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise LayoutError(f"{where}: missing or invalid setting {error}") from None
+    try:
+        check_date_format(layout.date_format)
+    except ContentError as error:
+        raise LayoutError(f"{where}: {error.message}") from None
+    bad = next(
+        (
+            name
+            for name, value in layout.colours.items()
+            if not _COLOUR.fullmatch(str(value))
+        ),
+        None,
+    )
+    if bad is not None:
+        raise LayoutError(
+            f"{where}: colour {bad} = {layout.colours[bad]!r} is not a colour; write "
+            "six hex digits like '#1d4f91'"
+        )
+    if not (320 <= layout.width <= 1200 and 0 <= layout.gutter <= layout.width // 4):
+        raise LayoutError(
+            f"{where}: width must be 320 to 1200 pixels and gutter at most a quarter "
+            f"of it (it has width = {layout.width}, gutter = {layout.gutter})"
+        )
+    if not FONT_STACK.fullmatch(layout.font_stack):
+        raise LayoutError(
+            f"{where}: font_stack {layout.font_stack!r} may only name fonts, e.g. "
+            "'Arial, Helvetica, sans-serif'"
+        )
     if len(layout.months.get("en", ())) != 12:
         raise LayoutError(f"{where}: [months] en must list twelve month names")
     for pair in layout.contrast:
@@ -245,9 +281,17 @@ def _chain(
 
 
 def _find(name: str, roots: Sequence[Path], exclude: frozenset[Path]) -> Path:
-    as_path = Path(name)
-    if (as_path / "layout.toml").is_file() and as_path.resolve() not in exclude:
-        return as_path.resolve()
+    """The folder of the layout called ``name`` in ``roots``: a name, never a path.
+
+    An edition file may come from someone else (SECURITY.md), so the layout it
+    names is looked for only among the built-ins and bulletin.toml's
+    ``layout_paths``, never in the working folder or at a path it gives.
+    """
+    if any(mark in name for mark in ("/", "\\", ":")) or name.startswith("."):
+        raise LayoutError(
+            f"layout {name!r} is a path; name a layout instead (add the folder that "
+            "holds it to layout_paths in bulletin.toml, then write its folder's name)"
+        )
     layouts = _scan(roots, exclude)
     if name in layouts:
         return layouts[name]

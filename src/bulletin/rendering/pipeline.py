@@ -24,11 +24,12 @@ from pathlib import Path
 from bulletin.errors import ContentError
 from bulletin.model.blocks import Block, Image
 from bulletin.model.edition import Edition
-from bulletin.model.fields import field_names
+from bulletin.model.fields import field_names, public_html
 from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
 from bulletin.model.slugs import slugify
 from bulletin.model.tree import check_tree
+from bulletin.model.walk import nested_blocks
 from bulletin.rendering.context import Page
 from bulletin.rendering.css import inline_css
 from bulletin.rendering.images import prepare_images
@@ -143,7 +144,8 @@ def collect_images(
         blocks.extend(section.blocks)
         for article in section.articles:
             blocks.extend(article.blocks)
-    for block in blocks:
+        blocks.extend(section.closing)
+    for block in nested_blocks(blocks):
         if isinstance(block, Image):
             yield block, width
 
@@ -168,13 +170,15 @@ _BODY = re.compile(r"<body\b[^>]*>")
 
 
 def _web_page(html: str, css: str) -> str:
-    """The web copy: the layout CSS as it is (browsers read <style>) and a <main>.
+    """The web copy: fields filled with their defaults (:func:`public_html`), the
+    layout CSS as it is (browsers read <style>) and a <main>.
 
     The email stays an ``article`` (mjml's ``role="article"``,
     ``aria-roledescription="email"``) without a ``main``: it is shown inside a
     mail program's page, which has its own. A web page needs one, for screen
     readers' "skip to main content" and for every part to sit in a landmark.
     """
+    html = public_html(html)
     html = html.replace("</head>", f'<style type="text/css">{css}</style></head>', 1)
     opening = _BODY.search(html)
     closing = html.rfind("</body>")

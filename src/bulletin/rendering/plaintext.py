@@ -3,9 +3,11 @@
 It reads like a well-written plain email: the title and headings underlined
 (``=``, ``-``, ``~`` and ``.`` for a subheading; a heading that is a link has its
 address on the line under it), paragraphs wrapped at 72 columns, ``-`` and
-``1.`` lists with nested items indented, links as numbered references ``[1]``
-listed at the end, images as their alt text, and tables as aligned columns
-when they fit, else one ``Heading: value`` block per row.
+``1.`` lists with nested items (and paragraphs under a bullet) indented, links
+as numbered references ``[1]`` listed at the end, images as their alt text,
+tables as aligned columns when they fit, else one ``Heading: value`` block per
+row, and footnotes as ``[note 1]`` with the notes listed at the end of their
+article (or section).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bulletin.model.fields import marker
 from bulletin.model.text import (
     Emphasis,
     Field,
+    FootnoteRef,
     Inline,
     LineBreak,
     Link,
@@ -39,7 +42,7 @@ from bulletin.model.text import (
     Strong,
     Text,
 )
-from bulletin.rendering.context import Page
+from bulletin.rendering.context import Footnotes, Page
 
 __all__ = ["WIDTH", "plain_text"]
 
@@ -78,12 +81,15 @@ class _Writer:
             edition.sections, page.anchors, page.article_anchors, strict=True
         ):
             self.heading(section.heading, "-", section.link)
-            self.blocks(page.shown(section.blocks, anchor, section.heading))
+            self.blocks(page.shown(section.blocks, anchor, section.heading), True)
             for article, article_anchor in zip(
                 section.articles, article_anchors, strict=True
             ):
                 self.heading(article.heading, "~", article.link)
-                self.blocks(page.shown(article.blocks, article_anchor, article.heading))
+                self.blocks(
+                    page.shown(article.blocks, article_anchor, article.heading), True
+                )
+            self.blocks(page.closing(section), True)
         self.footer()
         document = "\n".join(self.out)
         return re.sub(r"\n{3,}", "\n\n", document).strip("\n") + "\n"
@@ -106,9 +112,21 @@ class _Writer:
 
     # -- blocks -------------------------------------------------------------
 
-    def blocks(self, blocks: list[Block]) -> None:
+    def blocks(self, blocks: list[Block], notes: bool = False) -> None:
+        """Write ``blocks``, then (``notes``) the footnotes they refer to."""
         for block in blocks:
             self.block(block)
+        if notes:
+            for group in self.page.footnotes(blocks):
+                self.footnotes(group)
+
+    def footnotes(self, group: Footnotes) -> None:
+        """The notes, numbered, under a short rule and the word "Notes"."""
+        self.out.append(f"{self.words['notes']}:")
+        for note in group.notes:
+            label = f"[{self.words['note']} {note.number}] "
+            self.wrap(self.inline(note.text), label, " " * 4)
+        self.out.append("")
 
     def block(self, block: Block) -> None:
         if isinstance(block, Paragraph):
@@ -126,7 +144,10 @@ class _Writer:
         elif isinstance(block, Button):
             self.para(f"{block.label}: {block.href}")
         elif isinstance(block, Quote):
-            self.wrap(self.inline(block.text), "> ", "> ")
+            for number, paragraph in enumerate(block.paragraphs):
+                if number:
+                    self.out.append(">")
+                self.wrap(self.inline(paragraph), "> ", "> ")
             if block.attribution is not None:
                 self.wrap("— " + self.inline(block.attribution), "> ", "> ")
             self.out.append("")
@@ -156,6 +177,25 @@ class _Writer:
                 child_number if number is not None else None,
                 indent + len(bullet),
             )
+        inner = pad + " " * len(bullet)
+        for block in item.blocks:
+            # Under the same bullet: a blank line, then indented like its words.
+            self.out.append("")
+            if isinstance(block, Paragraph):
+                self.wrap(self.inline(block.text), inner, inner)
+            elif isinstance(block, Image):
+                self.wrap(
+                    f"[{block.alt}]" + self.ref(block.link, block.alt), inner, inner
+                )
+                if block.caption is not None:
+                    self.wrap(self.inline(block.caption), inner, inner)
+            else:
+                for child_number, child in enumerate(block.items, start=1):
+                    self.item(
+                        child,
+                        child_number if block.numbered else None,
+                        indent + len(bullet),
+                    )
 
     def table(self, table: Table) -> None:
         """Aligned columns when they fit the width, else one block per row."""
@@ -245,6 +285,11 @@ class _Writer:
             return (
                 marker(node.name, node.default) if self.page.personal else node.default
             )
+        if isinstance(node, FootnoteRef):
+            found = self.page.notes.get(node.label)
+            if found is None:
+                return f"[^{node.label}]"
+            return f"[{self.words['note']} {found.number}]"
         inner = "".join(self.node(child) for child in node.children)
         if isinstance(node, Strong | Emphasis):
             return inner

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import functools
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, assert_never
 
 import jinja2
+import jinja2.bccache
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from bulletin.errors import LayoutError
-from bulletin.files import cache_folder
+from bulletin.errors import BulletinError, LayoutError
+from bulletin.files import cache_folder, read_cache, write_cache
 from bulletin.model.blocks import (
     Block,
     BulletList,
@@ -27,7 +31,7 @@ from bulletin.model.blocks import (
     Table,
 )
 from bulletin.model.text import Text
-from bulletin.rendering.context import Heading, Page
+from bulletin.rendering.context import Footnotes, Heading, Page
 from bulletin.rendering.layouts import ENTRY_TEMPLATE
 from bulletin.rendering.markup import inline_html
 
@@ -72,9 +76,32 @@ def render_template(page: Page, name: str, *, missing_ok: bool = False) -> str:
         ) from None
     except jinja2.UndefinedError as error:
         raise LayoutError(f"layout {page.layout.name!r}: {error.message}") from None
+    except BulletinError:
+        raise  # the content's own error (say a digest without a web copy)
+    except SecurityError as error:
+        raise LayoutError(
+            f"{_template_line(error, page)}: the layout tried something templates may "
+            f"not do ({error}); a layout can only show the edition"
+        ) from None
+    except Exception as error:  # any fault of the layout's own template code
+        raise LayoutError(
+            f"{_template_line(error, page)}: {type(error).__name__}: {error}"
+        ) from None
 
 
-def flow(blocks: list[Heading | Block]) -> Iterator[tuple[str, list[Heading | Block]]]:
+def _template_line(error: BaseException, page: Page) -> str:
+    """``template:line`` where a template failed, from the traceback Jinja rewrites."""
+    place = f"layout {page.layout.name!r}"
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        if frame.filename.endswith(".j2"):
+            return f"{frame.filename}:{frame.lineno}"
+    return place
+
+
+def flow(
+    blocks: list[Heading | Footnotes | Block],
+) -> Iterator[tuple[str, list[Heading | Footnotes | Block]]]:
     """Group consecutive text blocks so a layout can put them in one ``mj-text``.
 
     Yields ``("text", [blocks...])`` for runs of headings, paragraphs, lists,
@@ -82,7 +109,7 @@ def flow(blocks: list[Heading | Block]) -> Iterator[tuple[str, list[Heading | Bl
     ``kind`` being the block's class name in lower case (``image``, ``button``,
     ``divider``). Fewer MJML components keep the email well under Gmail's clip.
     """
-    run: list[Heading | Block] = []
+    run: list[Heading | Footnotes | Block] = []
     for block in blocks:
         if _flows(block):
             run.append(block)
@@ -95,11 +122,12 @@ def flow(blocks: list[Heading | Block]) -> Iterator[tuple[str, list[Heading | Bl
         yield "text", run
 
 
-def _flows(block: Heading | Block) -> bool:
+def _flows(block: Heading | Footnotes | Block) -> bool:
     """True for what sits in a run of text, False for what has its own component."""
     match block:
         case (
             Heading()
+            | Footnotes()
             | Paragraph()
             | BulletList()
             | Quote()
@@ -128,7 +156,10 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     parents: dict[str, jinja2.BaseLoader] = {}
     for folder in folders[1:]:
         parents.setdefault(folder.name, jinja2.FileSystemLoader(str(folder)))
-    environment = jinja2.Environment(
+    # A layout folder may come from the web (SECURITY.md): its templates run in
+    # Jinja's immutable sandbox, which refuses private attributes (the
+    # ``__globals__`` route to os) and changing what the renderer hands them.
+    environment = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader([str(folder) for folder in folders]),
@@ -147,13 +178,41 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     environment.filters["inline"] = _inline
     environment.filters["flow"] = flow
     environment.filters["kind"] = _kind
+    environment.filters["note_text"] = _note_text
     return environment
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs: a fresh process saves ~30 ms."""
-    folder = cache_folder("templates")
-    return None if folder is None else jinja2.FileSystemBytecodeCache(str(folder))
+    folder = cache_folder("templates-sandboxed")
+    return None if folder is None else _OwnBytecodeCache(folder)
+
+
+class _OwnBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled code, read back only from a file this user wrote.
+
+    Compiled code is run as it is read, so a cache file someone else could
+    have written is ignored (see :func:`bulletin.files.read_cache`). Sandboxed
+    and plain compiled code differ, hence a folder of their own.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = read_cache(self.folder / f"{bucket.key}.cache")
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        write_cache(self.folder / f"{bucket.key}.cache", bucket.bytecode_to_string())
+
+
+@jinja2.pass_context
+def _note_text(context: Any, text: Text) -> Markup:
+    """A footnote's words (a note never refers to another note)."""
+    page: Page = context["page"]
+    return inline_html(text, personal=page.personal)
 
 
 @jinja2.pass_context
@@ -161,4 +220,4 @@ def _inline(context: Any, text: Text | None) -> Markup:
     if text is None:
         return Markup("")
     page: Page = context["page"]
-    return inline_html(text, personal=page.personal)
+    return inline_html(text, personal=page.personal, note=page.note_ref)
