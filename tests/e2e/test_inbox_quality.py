@@ -711,3 +711,55 @@ def test_contents_links_scroll_to_their_targets_by_name(
         if (problem := follow(page, link["target"], by_name=True))
     ]
     assert problems == [], f"{case}:\n" + "\n".join(problems)
+
+
+# Footnotes -----------------------------------------------------------------------
+
+FOOTNOTES_JS = """() => {
+  const results = [];
+  for (const ref of document.querySelectorAll('sup a[href^="#"]')) {
+    const target = ref.getAttribute('href').slice(1);
+    window.scrollTo(0, 0);
+    ref.click();
+    const note = document.getElementById(target);
+    const noteTop = note ? note.getBoundingClientRect().top : null;
+    const back = note ? note.querySelector('a[href^="#"]') : null;
+    let refTop = null;
+    if (back) {
+      back.click();
+      const again = document.getElementById(back.getAttribute('href').slice(1));
+      refTop = again ? again.getBoundingClientRect().top : null;
+    }
+    results.push({
+      target, noteTop, refTop,
+      backTo: back ? back.getAttribute('href') : null,
+      scrollY: window.scrollY,
+      maxScrollY: document.scrollingElement.scrollHeight - window.innerHeight,
+      innerHeight: window.innerHeight,
+    });
+  }
+  return results;
+}"""
+
+FOOTNOTE_CASES = [
+    pytest.param(case, id=f"{case.layout}-{case.example}-{case.scheme}-{case.width}px")
+    for case in (param.values[0] for param in CASES)
+    if isinstance(case, Case) and case.kind == "web" and "annual" in case.example
+]
+
+
+@pytest.mark.parametrize("case", FOOTNOTE_CASES)
+def test_footnote_links_reach_their_notes_and_back(pages: Pages, case: Case) -> None:
+    results: list[dict[str, Any]] = pages.get(case).evaluate(FOOTNOTES_JS)
+
+    assert results, f"{case}: no footnote references"
+    problems = []
+    for result in results:
+        height = result["innerHeight"]
+        for what, top in (("note", result["noteTop"]), ("reference", result["refTop"])):
+            if top is None or not (-SUBPIXEL <= top < height):
+                problems.append(
+                    f"#{result['target']}: after the click the {what} is at {top} px, "
+                    f"outside the {height} px window"
+                )
+    assert problems == [], f"{case}:\n" + "\n".join(problems)

@@ -133,8 +133,24 @@ def parse_body(
             _nearest_map(tokens, too_deep),
         )
         return reader.finish()
+    tops = [t for t in tokens if t.level == 0 and t.nesting >= 0 and t.map]
+    if len(tops) > MAX_BLOCKS:
+        reader.fail(
+            ContentError(
+                f"the edition has more than {MAX_BLOCKS:,} blocks (headings, "
+                "paragraphs, lists, pictures...), far more than one bulletin holds; "
+                "split it into several editions"
+            ),
+            tops[MAX_BLOCKS].map,
+        )
+        return reader.finish()
     reader.read(tokens)
     return reader.finish()
+
+
+MAX_BLOCKS = 10_000
+"""The most headings and blocks one edition may hold (an annual report has a few
+hundred): past this, building would take minutes and the email is unreadable."""
 
 
 def _nearest_map(tokens: list[Token], token: Token) -> list[int] | None:

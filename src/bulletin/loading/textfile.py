@@ -12,9 +12,10 @@ from bulletin.errors import ContentError, Location
 
 __all__ = ["MAX_FILE_BYTES", "read_text"]
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
-"""The largest editor's file read: an edition of 8 MB of text is some 200 times
-what Gmail shows before it clips, so a larger one is a mistake (or an attack)."""
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest editor's file read: 1 MB of text is some 150,000 words, ten times
+Gmail's clip and sixteen times a long annual report, so a larger one is a
+mistake (or an attack); the largest builds in seconds."""
 
 
 def read_text(path: Path, *, shown: Path | None = None) -> str:
