@@ -22,6 +22,7 @@ aborted.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -763,3 +764,27 @@ def test_footnote_links_reach_their_notes_and_back(pages: Pages, case: Case) -> 
                     f"outside the {height} px window"
                 )
     assert problems == [], f"{case}:\n" + "\n".join(problems)
+
+
+HEADINGS_JS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .filter(heading => heading.getClientRects().length > 0)
+  .map(heading => ({level: Number(heading.tagName[1]), text: heading.textContent.trim().slice(0, 40)}))"""
+
+HEADING_CASES = [
+    pytest.param(case, id=f"{case.layout}-{case.example}-{case.kind}")
+    for case in (param.values[0] for param in CASES)
+    if isinstance(case, Case) and case.scheme == "light" and case.width == WIDTHS[0]
+]
+
+
+@pytest.mark.parametrize("case", HEADING_CASES)
+def test_headings_never_skip_a_level(pages: Pages, case: Case) -> None:
+    headings: list[dict[str, Any]] = pages.get(case).evaluate(HEADINGS_JS)
+
+    assert headings, f"{case}: no headings"
+    skips = [
+        f"h{before['level']} {before['text']!r} then h{after['level']} {after['text']!r}"
+        for before, after in itertools.pairwise(headings)
+        if after["level"] > before["level"] + 1
+    ]
+    assert skips == [], f"{case}: " + "; ".join(skips)
