@@ -46,7 +46,7 @@ def test_compiled_templates_are_cached_between_processes(tmp_path: Path) -> None
     )
     env = {**os.environ, "BULLETIN_CACHE_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
-    assert list((tmp_path / "templates-sandboxed").glob("*.cache"))
+    assert list((tmp_path / "templates-own").glob("*.cache"))
 
 
 def test_a_compiled_template_someone_else_could_write_is_not_run(

@@ -103,3 +103,16 @@ def test_a_developer_may_still_give_a_folder_as_a_path(tmp_path: Path) -> None:
     )
 
     assert load_layout(folder).description == "Mine"
+
+
+def test_only_bulletins_own_layouts_run_outside_the_sandbox(tmp_path: Path) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from bulletin.rendering.template import _environment
+
+    root = hostile_layout(tmp_path / "layouts", "", name="classic")  # overrides it
+    own = load_layout("compact")
+    theirs = load_layout("classic", (root,))
+
+    assert not isinstance(_environment(own.folders), SandboxedEnvironment)
+    assert isinstance(_environment(theirs.folders), SandboxedEnvironment)
