@@ -38,6 +38,8 @@ one ``session`` number (1 is the first connection) and to a number of
 - ``drop_after_data(address)``: deliver, then hang up without a reply ("in doubt").
 - ``stall(address, stage=..., seconds=...)``: wait before answering RCPT TO or
   the final dot; a client that gives up meanwhile has nothing delivered.
+- ``stall_auth(seconds)``: wait before answering AUTH (a login that never answers).
+- ``hang_up()``: drop every open connection now, as a server does with idle ones.
 - ``add_fault(Fault(...))``: any other combination.
 
 Any reply beginning ``421`` closes the connection, as real servers do.
@@ -408,6 +410,15 @@ class SmtpServer:
         """Deliver a message to ``address``, then hang up instead of replying."""
         return self.add_fault(Fault("data", None, address, times=times, drop=True))
 
+    def stall_auth(self, seconds: float, *, times: int | None = None) -> Fault:
+        """Wait ``seconds`` before answering AUTH (then answer it as usual)."""
+        return self.add_fault(Fault("auth", None, times=times, delay=seconds))
+
+    def hang_up(self) -> None:
+        """Drop every open connection now, without a word (an idle timeout)."""
+        controller = self._running()
+        asyncio.run_coroutine_threadsafe(self._hang_up_all(), controller.loop).result(5)
+
     def stall(
         self,
         address: str | None,
@@ -461,10 +472,19 @@ class SmtpServer:
         return self._controller
 
     def _take(
-        self, stage: Stage, session: int, addresses: Sequence[str] = ()
+        self,
+        stage: Stage,
+        session: int,
+        addresses: Sequence[str] = (),
+        *,
+        stall: bool = False,
     ) -> Fault | None:
         with self._lock:
             for fault in self._faults:
+                # AUTH's stalls are played apart from its replies.
+                stalls = fault.delay > 0 and fault.reply is None and not fault.drop
+                if stage == "auth" and stalls != stall:
+                    continue
                 if fault.applies(stage, session, addresses):
                     fault.used += 1
                     fault.happened.set()
@@ -601,6 +621,14 @@ class _Protocol(SMTP):
             await self.push("530 5.7.0 Authentication required")
             return True
         return False
+
+    async def smtp_AUTH(self, arg: str) -> None:  # noqa: N802 (aiosmtpd's name)
+        """Play a stall at AUTH, then authenticate as aiosmtpd does."""
+        if self.record is not None:
+            fault = self.owner._take("auth", self.record.number, stall=True)
+            if fault is not None:
+                await asyncio.sleep(fault.delay)
+        await super().smtp_AUTH(arg)
 
     @auth_mechanism("XOAUTH2")
     async def auth_xoauth2(self, _: SMTP, args: list[str]) -> AuthResult:

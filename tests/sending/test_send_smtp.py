@@ -332,9 +332,10 @@ def test_status_shows_counts_and_each_problem_with_its_reply(
     assert shown.exit_code == 0, shown.output
     assert f"Journal: {default_journal(edition)}" in shown.stdout
     assert f"Edition: {SUBJECT}" in shown.stdout
+    # In the words send uses for the same readers.
     assert counts(shown.stdout) == {
         "sent": 4,
-        "deferred": 1,
+        "deferred (tried again next run)": 1,
         "failed": 1,
         "suppressed": 1,
     }
@@ -342,7 +343,9 @@ def test_status_shows_counts_and_each_problem_with_its_reply(
     assert f"  failed: {BOUNCED}: 550 5.1.1 No such user here" in lines
     (busy,) = [line for line in lines if BUSY in line]
     assert busy.startswith(f"  deferred: {BUSY}: 450 4.2.1 Mailbox busy, try later")
-    assert "next try after" in busy
+    # The run has ended: no in-run retry is coming.
+    assert "next try after" not in busy
+    assert busy.endswith("tried again next run")
 
 
 def test_status_as_json_has_the_counts_and_the_problems(
@@ -371,7 +374,11 @@ def test_status_as_json_has_the_counts_and_the_problems(
     assert problems[BUSY]["state"] == "deferred"
     assert problems[BUSY]["reply"] == "450 4.2.1 Mailbox busy, try later"
     assert problems[BUSY]["attempts"] == 3
-    assert problems[BUSY]["next_attempt"]  # ISO 8601
+    assert problems[BUSY]["next_attempt"] is None  # the run has ended
+    assert report["running"] is False
+    (run,) = report["runs"]
+    assert run["outcome"] == "finished"
+    assert run["sent"] == 4
 
 
 def test_the_next_run_retries_only_the_deferred(

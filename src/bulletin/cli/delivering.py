@@ -2,9 +2,11 @@
 
 :mod:`bulletin.commands.send` does the work (the server and login, the
 journal, the delivery); this module asks for a password when one is needed,
-draws the progress bar with its pauses, and prints the counts. The first
-Ctrl-C stops after the message in hand; the journal keeps everyone's place
-for the next run.
+draws the progress bar with its pauses (counting down: "retrying 1 reader in
+42 s"), and prints the counts, the reader and the reply a run stopped on. The
+first Ctrl-C stops after the message in hand, calmly, with exit code 130 (as
+a shell reports a command stopped by Ctrl-C); the journal keeps everyone's
+place for the next run.
 """
 
 from __future__ import annotations
@@ -25,14 +27,18 @@ from bulletin.cli.sending import table
 from bulletin.errors import JournalConflictError
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
+    from rich.progress import Progress, ProgressColumn, Task, TaskID
+    from rich.text import Text
 
     from bulletin.commands.mailing import Mailing
     from bulletin.commands.send import Prompt, SendOptions, SendReport, SmtpSend
     from bulletin.mail.recipients import Recipient
     from bulletin.sending.replies import Attempt
 
-__all__ = ["send_by_smtp", "send_test_copies"]
+__all__ = ["INTERRUPTED_EXIT", "send_by_smtp", "send_test_copies"]
+
+INTERRUPTED_EXIT = 130
+"""The exit code after Ctrl-C: 128 + SIGINT, as shells report it."""
 
 _SHOWN = 20
 """Recipients listed one by one in each group of the final report."""
@@ -60,6 +66,8 @@ def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
         with reported():
             report = _deliver(begun)
     _final_report(report)
+    if report.delivery.interrupted:
+        raise typer.Exit(INTERRUPTED_EXIT)
     if report.unfinished:
         raise typer.Exit(1)
 
@@ -121,7 +129,7 @@ def _deliver(begun: SmtpSend) -> SendReport:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"),
+        _status_column(),
     )
     console = Console(stderr=True, highlight=False)
     with (
@@ -134,6 +142,36 @@ def _deliver(begun: SmtpSend) -> SendReport:
         return begun.deliver(progress=_ProgressView(bar, task), stop=stop)
 
 
+def _status_column() -> ProgressColumn:
+    """A column with the task's status; a pause counts down as the bar refreshes."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class StatusColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(status_text(task.fields, time.time()))
+
+    return StatusColumn()
+
+
+def status_text(fields: dict[str, object], now: float) -> str:
+    """The status shown beside the bar: a pause's countdown, or the status.
+
+    >>> status_text({"status": "", "until": 142.0, "reason": "retrying 1 reader"}, 100.0)
+    'retrying 1 reader in 42 s'
+    >>> status_text({"status": "", "until": 130.0, "reason": "limit of 30/min"}, 100.0)
+    'paused 30 s for the limit of 30/min'
+    """
+    until = fields.get("until")
+    reason = str(fields.get("reason") or "")
+    if isinstance(until, float | int) and reason:
+        left = max(round(until - now), 0)
+        if reason.startswith("retrying"):
+            return f"{reason} in {left} s"
+        return f"paused {left} s for the {reason}"
+    return str(fields.get("status") or "")
+
+
 class _ProgressView:
     """Shows each transaction and each pause on the progress bar."""
 
@@ -144,21 +182,22 @@ class _ProgressView:
     def attempted(self, recipient: Recipient, attempt: Attempt) -> None:
         from bulletin.sending.replies import Verdict
 
-        if attempt.verdict is not Verdict.DEFERRED:
+        if attempt.verdict not in (Verdict.DEFERRED, Verdict.REFUSED):
             self.bar.advance(self.task)
         if attempt.verdict is not Verdict.SENT:
+            # Refused at RCPT is believed later (a relay refusing everyone
+            # suppresses nobody): say "refused" until then.
+            word = "refused" if attempt.refused_at_rcpt else attempt.verdict.value
             self.bar.console.print(
-                f"{recipient.address}: {attempt.verdict.value}: {attempt.detail}",
-                markup=False,
+                f"{recipient.address}: {word}: {attempt.detail}", markup=False
             )
         self.bar.update(self.task, status="")
 
     def paused(self, seconds: float, reason: str) -> None:
-        until = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
-        self.bar.update(self.task, status=f"paused until {until} ({reason})")
+        self.bar.update(self.task, until=time.time() + seconds, reason=reason)
 
     def resumed(self) -> None:
-        self.bar.update(self.task, status="")
+        self.bar.update(self.task, status="", until=None, reason="")
 
 
 @contextmanager
@@ -187,6 +226,14 @@ def _stop_on_ctrl_c(stop: threading.Event) -> Iterator[None]:
 def _final_report(report: SendReport) -> None:
     delivery = report.delivery
     table(report.rows)
+    if delivery.held_back:
+        held = len(delivery.held_back)
+        typer.echo(
+            f"{count(held, 'reader was', 'readers were')} refused while the server "
+            "accepted nobody after them, so none was suppressed or marked failed; "
+            "they are tried again next run",
+            err=True,
+        )
     for title, group in (
         ("failed", delivery.failed),
         ("deferred", delivery.deferred),
@@ -202,7 +249,9 @@ def _final_report(report: SendReport) -> None:
             f"{count(bounced, 'address', 'addresses')} that "
             f"{'does' if bounced == 1 else 'do'} not exist "
             f"{'was' if bounced == 1 else 'were'} added to "
-            f"{shown(report.suppressions)}",
+            f"{shown(report.suppressions)} (to take "
+            f"{'it' if bounced == 1 else 'them'} off again: bulletin suppress "
+            f"undo-run {delivery.run})",
             err=True,
         )
     if report.in_doubt:
@@ -211,6 +260,17 @@ def _final_report(report: SendReport) -> None:
             "the message (the connection went before the server answered); check "
             "with the server's administrator, or send to them again with "
             "--resend-in-doubt",
+            err=True,
+        )
+    if delivery.interrupted:
+        typer.echo(
+            "Stopped at your request; run the same command to carry on.", err=True
+        )
+        return
+    if delivery.stopped_at:
+        typer.echo(
+            f"The run stopped at {delivery.stopped_at} (not sent; tried again next "
+            f"run) on the reply: {delivery.stop_reply}",
             err=True,
         )
     if delivery.stopped:

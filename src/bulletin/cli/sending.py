@@ -118,7 +118,8 @@ def send_command(
         str | None,
         typer.Option(
             "--preset",
-            help="A provider's limits: m365 (30/min and 10000/24h).",
+            help="A provider's limits: m365 (30/min and 10000/24h), or none to "
+            "keep to no limit.",
             show_default=False,
         ),
     ] = None,
@@ -161,7 +162,8 @@ def send_command(
     Addresses are checked, repeated ones dropped and suppressed ones left out.
     A journal keeps everyone's place: run the same command again after a
     stop, a crash or a day's limit, and it sends only to those not yet sent.
-    Exit 1 when anything failed or is left to send, or rows were rejected.
+    Exit 1 when anything failed or is left to send, or rows were rejected;
+    exit 130 when stopped with Ctrl-C (run the same command to carry on).
 
     [bold]Examples[/bold]
 
@@ -198,6 +200,9 @@ def send_command(
             else RecipientList(NO_LIST, ())
         )
         mailing = prepare(edition, listed, suppressions=suppressions)
+    # The list as prepared: its rows set aside include those whose merge fields
+    # cannot be sent (a javascript: link), besides those read as invalid.
+    listed = mailing.recipients
     for warning in mailing.warnings:
         typer.echo(f"warning: {warning}", err=True)
     _report_rows(listed)

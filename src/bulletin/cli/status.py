@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bulletin.cli.base import EditionPath, app, reported, shown
 from bulletin.cli.sending import table
+
+if TYPE_CHECKING:
+    from bulletin.sending.journal import Run
 
 __all__: list[str] = []
 
@@ -47,7 +50,9 @@ def status_command(
 
       bulletin status edition.md --format json
     """
-    from bulletin.commands.status import status, when
+    from bulletin.commands.send import LABELS
+    from bulletin.commands.status import status
+    from bulletin.sending.journal import State
 
     with reported():
         found = status(edition, journal)
@@ -62,8 +67,40 @@ def status_command(
             f"List:    {fingerprint.list}, first sent "
             f"{fingerprint.started[:16].replace('T', ' ')}"
         )
-    table([(str(state), number) for state, number in found.counts.items() if number])
+    run = found.last_run
+    if run is not None:
+        typer.echo(f"Last run: {_run_line(run, running=found.running)}")
+    table([(LABELS[state], number) for state, number in found.counts.items() if number])
     for entry in found.problems:
-        after = when(entry.next_attempt)
-        later = f", next try after {after}" if after else ""
+        if entry.state is State.PENDING:
+            typer.echo(f"  not yet sent: {entry.address}: {entry.reply}")
+            continue
+        after = found.next_try(entry)
+        later = (
+            f", next try after {after}"
+            if after
+            else ", tried again next run"
+            if entry.state is State.DEFERRED
+            else ""
+        )
         typer.echo(f"  {entry.state}: {entry.address}: {entry.reply}{later}")
+
+
+def _run_line(run: Run, *, running: bool) -> str:
+    """How the last run went, in a line: when, and how it ended."""
+    started = run.started[:16].replace("T", " ")
+    sent = f"{run.sent:,} sent"
+    if run.ended is None:
+        return f"started {started}, " + (
+            "running now" if running else "ended without a word"
+        )
+    ended = run.ended[11:16]
+    if run.outcome == "finished":
+        return f"{started} to {ended}, finished ({sent})"
+    if run.outcome == "interrupted":
+        return f"{started} to {ended}, stopped at your request ({sent})"
+    if run.outcome == "killed":
+        return f"started {started}, {run.reason}"
+    where = f" at {run.address}" if run.address else ""
+    reply = f": {run.reply}" if run.reply else ""
+    return f"{started} to {ended}, stopped{where}{reply} ({sent}). {run.reason}"

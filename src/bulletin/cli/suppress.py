@@ -71,6 +71,34 @@ def _suppression_file(given: Path | None) -> Path:
     return path
 
 
+def _to_change(given: Path | None, source: Path | None = None) -> Path:
+    """The suppression list's file, once it is sure that writing it loses nothing.
+
+    ``--file`` names the list to change, never a list to read: a recipient list
+    given there would be rewritten without its columns.
+    """
+    from bulletin.mail.suppression import COLUMNS, foreign_columns
+
+    path = _suppression_file(given)
+    if source is not None and path.exists() and path.resolve() == source.resolve():
+        raise RecipientError(
+            f"{shown(path)} is both the file to read and the suppression list to "
+            "change; --file names the suppression list (suppressed.csv), so leave "
+            "it out or name another file"
+        )
+    if path.is_file():
+        foreign = foreign_columns(path)
+        if foreign:
+            raise RecipientError(
+                f"{shown(path)} is not a suppression list: it has the columns "
+                f"{', '.join(foreign)} besides {', '.join(COLUMNS)}, so it was left "
+                "as it is. --file names the suppression list to change; to suppress "
+                f"the addresses in {shown(path)}, run: bulletin suppress import "
+                f"{shown(path)}"
+            )
+    return path
+
+
 @suppress_app.command("add")
 def suppress_add(
     addresses: Annotated[
@@ -94,7 +122,7 @@ def suppress_add(
     from bulletin.mail.suppression import SuppressionList
 
     with reported():
-        path = _suppression_file(file)
+        path = _to_change(file)
         entries = [
             _entry(Recipient.of(address).address, reason, note) for address in addresses
         ]
@@ -118,7 +146,7 @@ def suppress_remove(
     from bulletin.mail.suppression import SuppressionList
 
     with reported():
-        path = _suppression_file(file)
+        path = _to_change(file)
         removed = SuppressionList.load(path).remove(addresses)
     typer.echo(
         f"{count(len(removed), 'address', 'addresses')} removed from {shown(path)}"
@@ -155,7 +183,7 @@ def suppress_import(
     from bulletin.mail.suppression import SuppressionList, read_addresses
 
     with reported():
-        path = _suppression_file(file)
+        path = _to_change(file, source)
         addresses, problems = read_addresses(source, email_column=email_column)
         entries = [
             _entry(address, reason, f"import {source.name}") for address in addresses
@@ -164,6 +192,53 @@ def suppress_import(
     for problem in problems:
         typer.echo(f"warning: {problem}", err=True)
     _said(added, len(entries), path, "added to")
+
+
+@suppress_app.command("undo-run")
+def suppress_undo_run(
+    run: Annotated[
+        str | None,
+        typer.Argument(
+            help="The send run, as send named it (e.g. 20250115-090000-ab12).",
+            show_default="the latest run that added any",
+        ),
+    ] = None,
+    file: _FileOption = None,
+) -> None:
+    """Take off every address one send run added as gone (e.g. a relay that
+    refused everyone): they are sent to again.
+
+    Each address a send adds notes its run; send prints the command to undo it.
+
+    [bold]Examples[/bold]
+
+      bulletin suppress undo-run
+
+      bulletin suppress undo-run 20250115-090000-ab12
+    """
+    from bulletin.mail.suppression import SuppressionList, run_of
+
+    with reported():
+        path = _to_change(file)
+        suppressions = SuppressionList.load(path)
+        runs = sorted({tag for entry in suppressions if (tag := run_of(entry))})
+        if not runs:
+            raise RecipientError(
+                f"no address on {shown(path)} was added by a send run; nothing to undo"
+            )
+        chosen = run or runs[-1]
+        if chosen not in runs:
+            raise RecipientError(
+                f"no address on {shown(path)} was added by the run {chosen}; runs "
+                f"that added some: {', '.join(runs)}"
+            )
+        addresses = [entry.address for entry in suppressions if run_of(entry) == chosen]
+        removed = suppressions.remove(addresses)
+    typer.echo(
+        f"{count(len(removed), 'address', 'addresses')} added by the send run "
+        f"{chosen} removed from {shown(path)}: "
+        + ", ".join(entry.address for entry in removed)
+    )
 
 
 @suppress_app.command("list")
@@ -207,10 +282,16 @@ def suppress_list(
         import csv
         import sys
 
+        from bulletin.mail.csvfile import formula_safe
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(("email", "reason", "date", "note"))
         for entry in entries:
-            writer.writerow((entry.address, entry.reason, entry.date or "", entry.note))
+            date = entry.date.isoformat() if entry.date else ""
+            writer.writerow(
+                formula_safe(cell)
+                for cell in (entry.address, entry.reason, date, entry.note)
+            )
         return
     for entry in entries:
         date = entry.date.isoformat() if entry.date else ""

@@ -6,12 +6,15 @@ template that fills each recipient in. It gathers everything worth saying
 before a send, in the words ``bulletin check`` uses for the same things:
 warnings (a field no column fills, a mailto-only unsubscribe, an email over
 Gmail's clip) and problems that must stop a real send (no sender, no way to
-unsubscribe, no unsubscribe secret).
+unsubscribe, no unsubscribe secret). A recipient whose merge fields cannot be
+sent (a ``javascript:`` link, a line break in a subject field) is set aside
+with the rows the list rejected, by row number, before anything is written.
 Delivery (an outbox folder, or SMTP) takes a :class:`Mailing` from here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,7 +26,12 @@ from bulletin.errors import RecipientError, SendError
 from bulletin.loading.config import SUPPRESSIONS_NAME
 from bulletin.loading.source import Source, load
 from bulletin.mail.message import EMAIL, MessageTemplate, PersonalMessage
-from bulletin.mail.recipients import Recipient, RecipientList, read_recipients
+from bulletin.mail.recipients import (
+    Recipient,
+    RecipientList,
+    Rejection,
+    read_recipients,
+)
 from bulletin.mail.suppression import SuppressionList
 from bulletin.mail.unsubscribe import secrets_from_env
 from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
@@ -55,7 +63,8 @@ class Mailing:
     template: MessageTemplate
     """Fills each recipient in; built once."""
     recipients: RecipientList
-    """The list as read, with the rows set aside."""
+    """The list as read, with the rows set aside: those the list rejected and
+    those whose merge fields cannot be sent."""
     to_send: tuple[Recipient, ...]
     """The recipients to send to: valid, distinct and not suppressed, in file order."""
     suppressed: tuple[Recipient, ...]
@@ -191,6 +200,7 @@ def prepare(
         date or dt.datetime.now().astimezone().replace(microsecond=0),
         secret=secret,
     )
+    recipients, to_send = _set_aside(template, recipients, to_send)
     return Mailing(
         source=source,
         rendered=rendered,
@@ -202,6 +212,33 @@ def prepare(
         warnings=tuple(warnings),
         problems=tuple(problems),
     )
+
+
+def _set_aside(
+    template: MessageTemplate, recipients: RecipientList, to_send: list[Recipient]
+) -> tuple[RecipientList, list[Recipient]]:
+    """Take out the recipients whose values cannot be sent; reject their rows."""
+    kept: list[Recipient] = []
+    rejected: list[Rejection] = []
+    for recipient in to_send:
+        problems = template.problems(recipient)
+        if problems:
+            rejected.append(
+                Rejection(recipient.row, recipient.address, "; ".join(problems))
+            )
+        else:
+            kept.append(recipient)
+    if not rejected:
+        return recipients, to_send
+    gone = {rejection.value for rejection in rejected}
+    listed = dataclasses.replace(
+        recipients,
+        recipients=tuple(each for each in recipients if each.address not in gone),
+        rejected=tuple(
+            sorted((*recipients.rejected, *rejected), key=lambda each: each.row)
+        ),
+    )
+    return listed, kept
 
 
 _STOPPING = frozenset(rule.code for rule in rules() if rule.stops_send)

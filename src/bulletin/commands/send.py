@@ -40,6 +40,7 @@ from bulletin.sending.replies import Attempt
 from bulletin.sending.smtp import SmtpConnection
 
 __all__ = [
+    "LABELS",
     "SendOptions",
     "SendReport",
     "SmtpSend",
@@ -49,6 +50,17 @@ __all__ = [
     "server_description",
     "write_to_outbox",
 ]
+
+LABELS = {
+    State.PENDING: "not yet sent",
+    State.SENDING: "being sent now",
+    State.SENT: "sent",
+    State.DEFERRED: "deferred (tried again next run)",
+    State.FAILED: "failed",
+    State.IN_DOUBT: "in doubt",
+    State.SUPPRESSED: "suppressed",
+}
+"""The words ``send`` and ``status`` both use for each state of the journal."""
 
 Prompt = Callable[[str], str]
 """Asks the user for a secret (the CLI hides what is typed); None when nobody is there."""
@@ -67,7 +79,7 @@ class SendOptions:
     rates: tuple[str, ...] = ()
     """Rate caps, e.g. ``30/min``, replacing bulletin.toml's."""
     preset: str | None = None
-    """A provider's caps, e.g. ``m365``; ``""`` for none."""
+    """A provider's caps, e.g. ``m365``; ``"none"`` (or ``""``) for none."""
     smtp: Mapping[str, object] = field(default_factory=dict)
     """``[smtp]`` keys given on the command line (host, port, security, ...)."""
 
@@ -100,11 +112,14 @@ def connect(
     Raises:
         BulletinError: the settings are incomplete or wrong, or no password.
     """
+    preset = options.preset
+    if preset is not None and preset.strip().casefold() == "none":
+        preset = ""  # no caps, as the help says
     out = outgoing(
         mailing.source.config,
         options=options.smtp,
         rates=options.rates,
-        preset=options.preset,
+        preset=preset,
     )
     login = login_for(out.smtp, token_command=out.token_command, prompt=prompt)
     return out, SmtpConnection(out.smtp, login)
@@ -142,11 +157,15 @@ class SendReport:
     left: int
     """Readers on the list still waiting to be sent."""
     left_out: list[tuple[str, int]]
-    """Readers not sent to, by reason (see :func:`left_out`)."""
+    """Readers not sent to, by reason (see :func:`left_out`); a reader found gone
+    in an earlier run is counted as failed then, not as suppressed, as
+    ``status`` does."""
     rejected_rows: int
     """Rows of the list set aside as invalid."""
     suppressions: Path
     """The suppression list bounced readers were added to."""
+    failed_before: int = 0
+    """Readers of the list that failed in earlier runs (bounced ones included)."""
 
     @property
     def rows(self) -> list[tuple[str, int]]:
@@ -155,10 +174,11 @@ class SendReport:
         rows = [
             ("sent", delivery.sent),
             ("sent in earlier runs", self.sent_before),
-            ("deferred (tried again next run)", len(delivery.deferred)),
+            (LABELS[State.DEFERRED], len(delivery.deferred)),
             ("failed", len(delivery.failed)),
+            ("failed in earlier runs", self.failed_before),
             ("in doubt", self.in_doubt),
-            ("not yet sent", self.left),
+            (LABELS[State.PENDING], self.left),
             *self.left_out,
         ]
         return [(label, number) for label, number in rows if number or label == "sent"]
@@ -246,14 +266,24 @@ class SmtpSend:
             progress=progress,
             stop=stop,
         )
+        # Readers found gone in an earlier run are on the suppression list now,
+        # but the journal has them failed: counted as failed, as status does.
+        failed_keys = {entry.key for entry in self.journal.entries(State.FAILED)}
+        gone_before = sum(1 for r in mailing.suppressed if r.key in failed_keys)
+        counted_out = [
+            (label, number - gone_before if label == "suppressed" else number)
+            for label, number in left_out(mailing)
+        ]
+        failed_on_list = self.on_list(State.FAILED) + gone_before
         return SendReport(
             delivery=delivery,
             sent_before=self.journal.counts()[State.SENT] - delivery.sent,
             in_doubt=self.on_list(State.IN_DOUBT),
             left=self.on_list(State.PENDING),
-            left_out=left_out(mailing),
+            left_out=counted_out,
             rejected_rows=len(mailing.recipients.rejected),
             suppressions=mailing.suppressions,
+            failed_before=max(failed_on_list - len(delivery.failed), 0),
         )
 
 

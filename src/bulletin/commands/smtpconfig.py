@@ -141,6 +141,8 @@ def outgoing(
         raise fail(blamed, str(error)) from None
     caps: list[Cap] = []
     chosen_preset = preset if preset is not None else written.get("preset")
+    if isinstance(chosen_preset, str) and chosen_preset.strip().casefold() == "none":
+        chosen_preset = ""  # no caps, written in words
     if chosen_preset:
         if chosen_preset not in PRESETS:
             message = (

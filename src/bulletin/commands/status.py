@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.loading.source import load
 from bulletin.mail.message import list_id
-from bulletin.sending.journal import Entry, Fingerprint, Journal, State, journal_path
+from bulletin.sending.journal import (
+    Entry,
+    Fingerprint,
+    Journal,
+    Run,
+    State,
+    journal_path,
+)
 
-__all__ = ["PROBLEMS", "Status", "status", "when"]
+__all__ = ["PROBLEMS", "Status", "running", "status", "when"]
 
 PROBLEMS = (State.FAILED, State.DEFERRED, State.IN_DOUBT, State.SENDING)
-"""The states worth listing reader by reader."""
+"""The states worth listing reader by reader (and a pending reader with a
+reply: the one a run stopped on)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +35,22 @@ class Status:
     counts: dict[State, int]
     """Readers in each state."""
     problems: list[Entry]
-    """Readers failed, deferred, in doubt or mid-send, with the server's reply."""
+    """Readers failed, deferred, in doubt or mid-send, with the server's reply,
+    and a reader still to send that a run stopped on."""
+    runs: list[Run] = field(default_factory=list)
+    """Every run, oldest first, with how it ended."""
+    running: bool = False
+    """True while a send is using the journal."""
+
+    @property
+    def last_run(self) -> Run | None:
+        """The latest run, if the journal keeps runs."""
+        return self.runs[-1] if self.runs else None
+
+    def next_try(self, entry: Entry) -> str | None:
+        """When a deferred reader is tried again within the run under way; None
+        when no run is under way (the next run tries it)."""
+        return when(entry.next_attempt) if self.running else None
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form (``status --format json``)."""
@@ -38,6 +61,7 @@ class Status:
             "subject": fingerprint.subject if fingerprint else None,
             "recipients": fingerprint.list if fingerprint else None,
             "started": fingerprint.started if fingerprint else None,
+            "running": self.running,
             "counts": {str(state): number for state, number in self.counts.items()},
             "problems": [
                 {
@@ -45,11 +69,24 @@ class Status:
                     "state": str(entry.state),
                     "reply": entry.reply,
                     "attempts": entry.attempts,
-                    "next_attempt": when(entry.next_attempt),
+                    "next_attempt": self.next_try(entry),
                     "changed": entry.changed,
                     "message_id": entry.message_id,
                 }
                 for entry in self.problems
+            ],
+            "runs": [
+                {
+                    "run": run.tag,
+                    "started": run.started,
+                    "ended": run.ended,
+                    "outcome": run.outcome,
+                    "reason": run.reason,
+                    "stopped_at": run.address,
+                    "reply": run.reply,
+                    "sent": run.sent,
+                }
+                for run in self.runs
             ],
         }
 
@@ -63,9 +100,35 @@ def status(edition: Path, journal: Path | None = None) -> Status:
     """
     path = journal or journal_path(list_id(load(edition).settings), edition)
     with Journal.read(path) as opened:
+        problems = [
+            entry
+            for entry in opened.entries()
+            if entry.state in PROBLEMS or (entry.state is State.PENDING and entry.reply)
+        ]
+        runs = opened.runs()
         return Status(
-            path, opened.fingerprint, opened.counts(), opened.entries(*PROBLEMS)
+            path,
+            opened.fingerprint,
+            opened.counts(),
+            problems,
+            runs,
+            running=bool(runs) and runs[-1].ended is None and running(path),
         )
+
+
+def running(path: Path) -> bool:
+    """True when a send holds the journal at ``path`` (its lock file is taken)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path) + ".lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:  # a read-only folder: nobody can be sending there
+        return False
+    lock.release()
+    return False
 
 
 def when(moment: float | None) -> str | None:

@@ -11,7 +11,11 @@ travels with the bulletin's folder::
 
 Addresses are compared case-folded, like the recipient list's duplicates.
 Entries are only ever added by bulletin (``bulletin suppress remove`` takes
-one off on purpose), and every change rewrites the file atomically.
+one off on purpose), and every change rewrites the file atomically. Every
+cell is written formula-safe (see :func:`~bulletin.mail.csvfile.formula_safe`),
+since addresses and notes come from readers and mail servers. A file with
+other columns (a recipient list given by mistake) is never rewritten: its
+columns would be lost.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,20 +31,27 @@ from pathlib import Path
 
 from bulletin.errors import RecipientError
 from bulletin.files import write_atomic
-from bulletin.mail.csvfile import open_table
+from bulletin.mail.csvfile import formula_cell, formula_safe, open_table
 from bulletin.mail.recipients import address_key, check_address, read_recipients
 
 __all__ = [
+    "COLUMNS",
     "REASONS",
     "Suppression",
     "SuppressionList",
+    "foreign_columns",
     "read_addresses",
+    "run_note",
+    "run_of",
 ]
 
 REASONS = ("unsubscribed", "bounced", "complained", "manual")
 """Why an address is suppressed."""
 
-_HEADER = ("email", "reason", "date", "note")
+COLUMNS = ("email", "reason", "date", "note")
+"""A suppression list's columns, in order."""
+
+_HEADER = COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +159,20 @@ class SuppressionList:
         return removed
 
     def _reload(self) -> None:
-        """Start from the file as it is now: other runs may have changed it."""
+        """Start from the file as it is now: other runs may have changed it.
+
+        Raises:
+            RecipientError: the file has columns a suppression list has not
+                (it would be rewritten without them), or cannot be read.
+        """
+        if self.path.exists():
+            foreign = foreign_columns(self.path)
+            if foreign:
+                raise RecipientError(
+                    f"{self.path} is not a suppression list: it has the columns "
+                    f"{', '.join(foreign)} besides {', '.join(COLUMNS)} (is it a "
+                    "recipient list?); it was left as it is"
+                )
         self._entries = {}
         for entry in _read(self.path) if self.path.exists() else ():
             self._entries.setdefault(entry.key, entry)
@@ -158,20 +183,52 @@ class SuppressionList:
         writer.writerow(_HEADER)
         for entry in self._entries.values():
             writer.writerow(
-                (
+                formula_safe(cell)
+                for cell in (
                     entry.address,
                     entry.reason,
                     entry.date.isoformat() if entry.date else "",
-                    _not_a_formula(entry.note),
+                    entry.note,
                 )
             )
         # With a BOM, so that Excel opens accented addresses as they are.
         write_atomic(self.path, buffer.getvalue().encode("utf-8-sig"))
 
 
-def _not_a_formula(text: str) -> str:
-    """A note (perhaps a mail server's reply) that a spreadsheet will not run."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_RUN_NOTE = re.compile(r"\(bulletin send, run ([0-9A-Za-z-]+)\)$")
+
+
+def run_note(reply: str, run: str) -> str:
+    """The note of an address a send ``run`` found gone: the reply, and the run.
+
+    >>> run_note("550 5.1.1 No such user", "20250115-090000-ab12")
+    '550 5.1.1 No such user (bulletin send, run 20250115-090000-ab12)'
+    """
+    return f"{reply} (bulletin send, run {run})"
+
+
+def run_of(entry: Suppression) -> str | None:
+    """The send run that added ``entry`` (see :func:`run_note`), or None.
+
+    >>> run_of(Suppression("a@example.org", "bounced", note=run_note("550 5.1.1", "r1")))
+    'r1'
+    """
+    found = _RUN_NOTE.search(entry.note)
+    return found.group(1) if found else None
+
+
+def foreign_columns(path: Path) -> list[str]:
+    """The columns of the CSV file at ``path`` that a suppression list has not.
+
+    Raises:
+        RecipientError: the file cannot be read as a CSV file.
+    """
+    if path.stat().st_size == 0:
+        return []
+    with open_table(path) as table:
+        return [
+            name for name in table.header if name and name.casefold() not in COLUMNS
+        ]
 
 
 def _date(text: str) -> dt.date:
@@ -195,7 +252,7 @@ def _read(path: Path) -> list[Suppression]:
             )
         for row, cells in table.rows:
             values = {
-                name: cells[index].strip()
+                name: formula_cell(cells[index].strip())
                 for name, index in columns.items()
                 if index < len(cells)
             }

@@ -12,14 +12,29 @@ their own message:
   same command carries on later);
 - a temporary refusal (4xx) or a lost connection before the final dot defers
   the recipient, who is tried again after a back-off, a bounded number of
-  times, then left deferred for the next run;
-- a refusal of the mailbox fails the recipient, and one that does not exist
-  goes on the suppression list;
+  times, then left deferred for the next run; a wait longer than
+  ``idle_close`` closes the connection first (servers drop idle ones), and
+  the progress display is told, to count down;
+- a mailbox that does not exist (5.1.1, 5.1.2, 5.1.6, 5.1.10) fails the
+  recipient and goes on the suppression list; a full or disabled one (5.2.x)
+  fails it; a refusal that does not say the mailbox is gone (a bare 550, a
+  policy 5.7.x) leaves it for the next run (see
+  :func:`~bulletin.sending.replies.judge`);
+- refusals at RCPT are believed only once the server has accepted someone
+  after them: until then they are held (deferred in the journal). When the
+  first ``relay_check`` readers of a run are all refused at RCPT, it is the
+  relay refusing, not the readers: the run stops and nobody is suppressed or
+  failed. A run stopped by ``max_failures`` refusals in a row suppresses none
+  of that streak either;
 - a connection lost after the final dot leaves the recipient "in doubt":
   not sent again unless ``resend_in_doubt``;
 - a refusal that concerns the run (the login, the sender, a policy block, the
-  message itself) stops it at once and blames nobody, as does a run of
-  ``max_failures`` failures in a row.
+  message itself) stops it at once and blames nobody, naming the reader in
+  hand and the reply, as does a run of ``max_failures`` failures in a row.
+
+Each run's outcome (finished, stopped and why, interrupted) is kept in the
+journal (:meth:`Journal.end_run`); readers it suppresses carry the run's tag
+in their note, so that ``bulletin suppress undo-run`` can take them off again.
 
 The journal is written before each final dot and after each reply, so a run
 killed at any point can be run again: it sends everyone not yet sent and
@@ -38,22 +53,29 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bulletin.errors import JournalConflictError, SendError, SendStoppedError
+from bulletin.errors import (
+    JournalConflictError,
+    RecipientError,
+    SendError,
+    SendStoppedError,
+)
 from bulletin.mail.message import MessageTemplate, PersonalMessage
 from bulletin.mail.recipients import Recipient
-from bulletin.mail.suppression import Suppression, SuppressionList
+from bulletin.mail.suppression import Suppression, SuppressionList, run_note
 from bulletin.sending.journal import (
     Fingerprint,
     Journal,
+    Run,
     State,
     earlier_journal,
     list_digest,
 )
 from bulletin.sending.ratelimit import Cap, RateLimiter
-from bulletin.sending.replies import Attempt, Verdict
+from bulletin.sending.replies import Attempt, ServerRefusalError, Verdict
 from bulletin.sending.transport import Transport
 
 __all__ = [
+    "INTERRUPTED",
     "Delivery",
     "DeliveryOptions",
     "Progress",
@@ -62,6 +84,9 @@ __all__ = [
     "send_tests",
     "sender_of",
 ]
+
+INTERRUPTED = "stopped at your request; run the same command to carry on"
+""":attr:`Delivery.stopped` when the run was asked to stop (Ctrl-C)."""
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +110,18 @@ class DeliveryOptions:
     """A cap that asks for a longer wait than this stops the run instead."""
     resend_in_doubt: bool = False
     """Send again to recipients left in doubt (same Message-ID)."""
+    relay_check: int = 5
+    """Stop, suppressing nobody, when this many readers in a row are refused at
+    RCPT before the server has accepted any in this run: it is the relay."""
+    idle_close: float = 10.0
+    """A wait longer than this (seconds) closes the connection first, and the
+    next message opens it again: servers drop connections left idle."""
 
     def __post_init__(self) -> None:
         if self.max_failures < 1:
             raise SendError("max_failures must be at least 1")
+        if self.relay_check < 1:
+            raise SendError("relay_check must be at least 1")
 
 
 class Progress(Protocol):
@@ -122,6 +155,19 @@ class Delivery:
     """Why the run stopped before the end, if it did."""
     resume_after: float | None = None
     """When a cap allows the next message, if a cap stopped the run."""
+    stopped_at: str | None = None
+    """The reader in hand when a reply about the message stopped the run (still
+    to send), or the last of the readers a relay refused."""
+    stop_reply: str | None = None
+    """The server's reply the run stopped on, if a reply stopped it."""
+    interrupted: bool = False
+    """True when the run stopped on request (Ctrl-C); :attr:`stopped` is
+    :data:`INTERRUPTED`."""
+    held_back: list[tuple[str, str]] = field(default_factory=list)
+    """``(address, reply)`` refused at RCPT while the server accepted nobody after
+    them: neither suppressed nor failed, tried again next run."""
+    run: str | None = field(default=None, compare=False)
+    """The run's tag in the journal (and in the suppression notes it wrote)."""
 
 
 class _Quiet:
@@ -326,8 +372,41 @@ class _Run:
         """In-run retries: a heap of (when, order, key)."""
         self.failures = 0
         self.connect_failures = 0
+        self.accepted = False
+        """Whether the server accepted any reader at RCPT in this run."""
+        self.held: list[tuple[str, Attempt]] = []
+        """Readers refused at RCPT since the last acceptance, not yet believed."""
+        self.streak_stopped = False
+        """Whether the run stopped on a streak of refusals (then none is believed)."""
+        self.replies: dict[str, str] = {}
+        """Each deferred reader's last reply from the server in this run."""
+        self.tag = ""
 
     def run(self) -> Delivery:
+        journal = self.journal
+        record = journal.start_run()
+        self.tag = self.result.run = record.tag
+        try:
+            self._run()
+        except BaseException as error:
+            self._end(
+                record,
+                "interrupted" if isinstance(error, KeyboardInterrupt) else "stopped",
+                str(error) or type(error).__name__,
+            )
+            raise
+        self._end(
+            record,
+            "interrupted"
+            if self.result.interrupted
+            else "stopped"
+            if self.result.stopped
+            else "finished",
+            self.result.stopped or "",
+        )
+        return self.result
+
+    def _run(self) -> None:
         journal = self.journal
         if self.options.resend_in_doubt:
             for entry in journal.entries(State.IN_DOUBT):
@@ -355,10 +434,25 @@ class _Run:
                     self._record(key, *outcome)
                 if self.result.stopped is not None:
                     break
+            self._settle_held()
             self._leave_deferred()
         finally:
             self.transport.close()
-        return self.result
+
+    def _end(self, record: Run, outcome: str, reason: str) -> None:
+        """Keep how the run ended; a journal that cannot be written says so elsewhere."""
+        result = self.result
+        try:
+            self.journal.end_run(
+                record,
+                outcome,
+                reason=reason,
+                address=result.stopped_at,
+                reply=result.stop_reply or "",
+                sent=result.sent,
+            )
+        except Exception as error:  # SendError, or sqlite3's own: the run still ends
+            log.warning("the run's outcome could not be kept: %s", error)
 
     def _next(self, queue: deque[str]) -> str | None:
         """The next key to try: due retries first, then the queue; waits for retries."""
@@ -370,9 +464,29 @@ class _Run:
                 return queue.popleft()
             if not self.retries:
                 return None
-            self._sleep(self.retries[0][0] - now)
-        self.result.stopped = self.result.stopped or "stopped on request"
+            waiting = len(self.retries)
+            self._wait(
+                self.retries[0][0] - now,
+                f"retrying {waiting} reader{'s' if waiting != 1 else ''}",
+            )
+        self._interrupted()
         return None
+
+    def _interrupted(self) -> None:
+        if self.result.stopped is None:
+            self.result.stopped = INTERRUPTED
+            self.result.interrupted = True
+
+    def _wait(self, seconds: float, reason: str) -> None:
+        """Wait, telling the display; a long wait closes the connection first."""
+        if seconds <= 0:
+            return
+        if seconds > self.options.idle_close:
+            log.info("closing the connection for a wait of %.0f s", seconds)
+            self.transport.close()
+        self.progress.paused(seconds, reason)
+        self._sleep(seconds)
+        self.progress.resumed()
 
     def _within_caps(self) -> bool:
         """Wait for the caps to allow a message; False when the run must stop."""
@@ -389,17 +503,23 @@ class _Run:
                 )
                 return False
             log.info("pausing %.1f s for the limit of %s", wait, cap)
-            self.progress.paused(wait, f"limit of {cap}")
-            self._sleep(wait)
-            self.progress.resumed()
+            self._wait(wait, f"limit of {cap}")
             if self.stop.is_set():
-                self.result.stopped = "stopped on request"
+                self._interrupted()
                 return False
 
     def _attempt(self, key: str) -> tuple[Attempt, bool] | None:
         """One transaction; the attempt, and whether "sending" was written for it."""
         recipient = self.recipients[key]
-        message = self.template.personal(recipient)
+        try:
+            message = self.template.personal(recipient)
+        except RecipientError as error:
+            # Values that cannot be sent (a javascript: link): this reader
+            # fails, nothing goes out, and the run goes on.
+            log.info("not sent to %s: %s", recipient.address, error)
+            self.journal.failed(key, str(error), tried=False)
+            self.result.failed.append((recipient.address, str(error)))
+            return None
         marked = False
 
         def before_dot() -> None:
@@ -416,7 +536,22 @@ class _Run:
                 before_dot=before_dot,
             )
         except SendStoppedError as error:
-            if marked:  # refused outright after the dot: not delivered
+            about_message = isinstance(error, ServerRefusalError) and error.stage in (
+                "mail",
+                "rcpt",
+                "data",
+                "end",
+            )
+            if isinstance(error, ServerRefusalError) and about_message:
+                # The reader stays to send, with the reply the run stopped on.
+                why = f"the run stopped here: {error.reply}"
+                if marked:  # refused outright after the dot: not delivered
+                    self.journal.pending(key, why)
+                else:
+                    self.journal.note(key, why)
+                self.result.stopped_at = recipient.address
+                self.result.stop_reply = error.reply
+            elif marked:
                 self.journal.pending(key)
             self.result.stopped = str(error)
             log.info("stopped at %s: %s", recipient.address, error)
@@ -433,12 +568,32 @@ class _Run:
         verdict, detail = attempt.verdict, attempt.detail
         log.debug("%s: %s: %s", recipient.address, verdict.value, detail)
         tried = not counted  # the "sending" write counted the attempt itself
+        if attempt.accepted:
+            self.accepted = True
+            self._release_held()
         if verdict is Verdict.SENT:
             journal.sent(key, detail)
             result.sent += 1
             self.failures = 0
             return
-        if verdict is Verdict.DEFERRED:
+        if attempt.refused_at_rcpt:
+            # Held (deferred, for the next run) until the server accepts
+            # someone after it: a relay refusing everyone suppresses nobody.
+            journal.deferred(key, detail, None, tried=tried)
+            self.held.append((key, attempt))
+            self._failure(f"{recipient.address}: {detail}")
+            if not self.accepted and len(self.held) >= self.options.relay_check:
+                self._relay_refuses()
+            return
+        if verdict is Verdict.REFUSED:  # after the dot: this run only
+            journal.deferred(key, detail, None, tried=tried)
+        elif verdict is Verdict.DEFERRED:
+            if attempt.lost and key in self.replies:
+                # Keep what the server last said; the lost connection is news
+                # about the connection, not about this reader.
+                detail = f"{self.replies[key]} (then: {detail})"
+            elif not attempt.lost:
+                self.replies[key] = detail
             tries = self.tries[key] = self.tries.get(key, 0) + 1
             delays = self.options.retry_delays
             delay = delays[min(tries, len(delays)) - 1] if delays else 0.0
@@ -456,6 +611,50 @@ class _Run:
             journal.failed(key, detail, tried=tried)
             result.failed.append((recipient.address, detail))
         self._failure(f"{recipient.address}: {detail}")
+
+    def _release_held(self) -> None:
+        """The server accepts others: the refusals held are about their readers."""
+        for key, attempt in self.held:
+            recipient = self.recipients[key]
+            if attempt.verdict is Verdict.REFUSED:
+                continue  # deferred already: tried again next run
+            # Suppressed first: killed in between, the reader is left out next
+            # time either way.
+            if attempt.verdict is Verdict.BOUNCED:
+                self._suppress(recipient, attempt.detail)
+            self.journal.failed(key, attempt.detail, tried=False)
+            self.result.failed.append((recipient.address, attempt.detail))
+        self.held.clear()
+
+    def _settle_held(self) -> None:
+        """At the end: refusals held are believed if the server accepted someone in
+        this run and did not stop on a streak of refusals; else left for next run."""
+        if self.accepted and not self.streak_stopped:
+            self._release_held()
+            return
+        self.result.held_back = [
+            (self.recipients[key].address, attempt.detail) for key, attempt in self.held
+        ]
+        self.held.clear()
+
+    def _relay_refuses(self) -> None:
+        """The first readers of the run all refused: stop, blaming none of them."""
+        count = len(self.held)
+        first_key, first = self.held[0]
+        last_key, last = self.held[-1]
+        self.streak_stopped = True
+        self.result.stopped_at = self.recipients[last_key].address
+        self.result.stop_reply = last.detail
+        self.result.stopped = (
+            f"{self.transport.name} refused each of the first {count} readers of this "
+            f"run at RCPT and accepted none (the first, "
+            f"{self.recipients[first_key].address}: {first.detail}). It is the "
+            f"server refusing, not {count} readers gone: nobody was suppressed or "
+            "marked failed. Ask the server's administrator whether this account may "
+            "send to these addresses (relaying), then run the same command again to "
+            "carry on"
+        )
+        log.info("stopped: the first %d readers were all refused", count)
 
     def _connect_failed(self, error: OSError) -> None:
         """Wait and try again, doubling the wait, until too many in a row."""
@@ -477,16 +676,24 @@ class _Run:
     def _failure(self, what: str) -> None:
         self.failures += 1
         if self.failures >= self.options.max_failures:
+            self.streak_stopped = True
+            held = (
+                f" The {len(self.held)} refused at RCPT in this streak were neither "
+                "suppressed nor marked failed: they are tried again next run."
+                if self.held
+                else ""
+            )
             self.result.stopped = (
                 f"{self.failures} failures in a row, the last {what}; stopped so as "
-                "not to fail everyone. Check the server and the list, then run the "
-                "same command again to carry on"
+                f"not to fail everyone.{held} Check the server and the list, then "
+                "run the same command again to carry on"
             )
 
     def _suppress(self, recipient: Recipient, reply: str) -> None:
         if self.suppressions is not None:
+            note = run_note(reply, self.tag)
             self.suppressions.add(
-                [Suppression(recipient.address, "bounced", dt.date.today(), reply)]
+                [Suppression(recipient.address, "bounced", dt.date.today(), note)]
             )
             log.info(
                 "%s does not exist: added to %s",

@@ -20,7 +20,16 @@ a server discards a transaction whose dot never came.
 The journal also keeps a fingerprint of the edition and of the recipient
 list; a later run with either changed is refused unless allowed, saying what
 changed. Only one run may use a journal at a time (a lock file beside it,
-which works on Windows too). ``PRAGMA user_version`` holds the schema version.
+which works on Windows too).
+
+Each run is kept too (:class:`Run`): when it started and ended, how it ended
+(finished, stopped, interrupted, killed), why, and on which reader and reply.
+A reader the run stopped on stays "pending" with the reply noted, so
+``status`` can say why.
+
+``PRAGMA user_version`` holds the schema version: 1 had no runs; a journal of
+version 1 is brought to 2 when it is next opened for a send (read-only, it is
+read as it is, with no runs).
 """
 
 from __future__ import annotations
@@ -39,20 +48,40 @@ from pathlib import Path
 from bulletin.errors import JournalConflictError, SendError
 from bulletin.files import user_state_root
 from bulletin.mail.recipients import Recipient
+from bulletin.sending.replies import printable
 
 __all__ = [
+    "OUTCOMES",
     "SCHEMA_VERSION",
     "Entry",
     "Fingerprint",
     "Journal",
+    "Run",
     "State",
     "earlier_journal",
     "journal_path",
     "list_digest",
 ]
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
+SCHEMA_VERSION = 2
+_RUNS = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    tag TEXT NOT NULL,
+    started TEXT NOT NULL,
+    ended TEXT,
+    outcome TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    address TEXT,
+    reply TEXT NOT NULL DEFAULT '',
+    sent INTEGER NOT NULL DEFAULT 0
+);
+"""
+"""Schema 2: one row per run (``ended`` is NULL while it runs, or if it was killed)."""
+_MIGRATIONS = {1: _RUNS}
+"""What brings a journal from each version to the next."""
+_SCHEMA = (
+    """
 CREATE TABLE edition (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     edition TEXT NOT NULL,
@@ -78,6 +107,8 @@ CREATE TABLE recipients (
 ) WITHOUT ROWID;
 CREATE INDEX recipients_by_state ON recipients (state, row);
 """
+    + _RUNS
+)
 
 
 class State(enum.StrEnum):
@@ -110,6 +141,34 @@ class Entry:
     """When the final dot went (seconds since the epoch)."""
     changed: str
     """When the state last changed (ISO 8601, local time)."""
+
+
+OUTCOMES = ("finished", "stopped", "interrupted", "killed")
+"""How a run ended: everyone tried; stopped before the end (a refusal, a limit,
+too many failures); at the editor's request (Ctrl-C); or never said (killed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One run of a send, as the journal keeps it."""
+
+    id: int
+    tag: str
+    """A name for the run, unique, as in the suppression list's notes."""
+    started: str
+    """When it started (ISO 8601, local time)."""
+    ended: str | None
+    """When it ended; None while it runs (or if it was killed and not yet found)."""
+    outcome: str | None
+    """One of :data:`OUTCOMES`; None while it runs."""
+    reason: str
+    """Why it stopped, as told to the editor; empty when it finished."""
+    address: str | None
+    """The reader it stopped on, if a reply about that reader's message stopped it."""
+    reply: str
+    """The server's reply it stopped on, if any."""
+    sent: int
+    """Messages sent in the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,18 +468,78 @@ class Journal:
             when,
         )
 
+    # -- runs ----------------------------------------------------------------
+
+    def start_run(self) -> Run:
+        """Record that a run starts now; return it (its tag names it)."""
+        import secrets
+
+        now = _now()
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        tag = f"{stamp}-{secrets.token_hex(2)}"
+        cursor = self._db.execute(
+            "INSERT INTO runs (tag, started) VALUES (?, ?)", (tag, now)
+        )
+        assert cursor.lastrowid is not None
+        return Run(cursor.lastrowid, tag, now, None, None, "", None, "", 0)
+
+    def end_run(
+        self,
+        run: Run,
+        outcome: str,
+        *,
+        reason: str = "",
+        address: str | None = None,
+        reply: str = "",
+        sent: int = 0,
+    ) -> None:
+        """Record how ``run`` ended (``outcome`` is one of :data:`OUTCOMES`)."""
+        if outcome not in OUTCOMES:
+            raise SendError(f"unknown run outcome {outcome!r}")
+        self._db.execute(
+            "UPDATE runs SET ended = ?, outcome = ?, reason = ?, address = ?, "
+            "reply = ?, sent = ? WHERE id = ?",
+            (
+                _now(),
+                outcome,
+                printable(reason),
+                address,
+                printable(reply),
+                sent,
+                run.id,
+            ),
+        )
+
+    def runs(self) -> list[Run]:
+        """Every run, oldest first (none in a journal of schema 1, read-only)."""
+        if not self._has_runs():
+            return []
+        return [
+            Run(*row)
+            for row in self._db.execute(
+                "SELECT id, tag, started, ended, outcome, reason, address, reply, sent "
+                "FROM runs ORDER BY id"
+            )
+        ]
+
+    def _has_runs(self) -> bool:
+        found = self._db.execute(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'runs'"
+        ).fetchone()[0]
+        return bool(found)
+
     def sent(self, key: str, reply: str) -> None:
         """The server took the message."""
-        self._set(key, "state = 'sent', reply = ?", reply)
+        self._set(key, "state = 'sent', reply = ?", printable(reply))
 
     def in_doubt(self, key: str, reason: str) -> None:
         """The connection went after the final dot: never sent again unasked."""
-        self._set(key, "state = 'in doubt', reply = ?", reason)
+        self._set(key, "state = 'in doubt', reply = ?", printable(reason))
 
     def deferred(
-        self, key: str, reply: str, next_attempt: float, *, tried: bool
+        self, key: str, reply: str, next_attempt: float | None, *, tried: bool
     ) -> None:
-        """Refused for now; try again at ``next_attempt``.
+        """Refused for now; try again at ``next_attempt`` (None: in the next run).
 
         ``tried`` counts an attempt that stopped before the final dot.
         """
@@ -428,7 +547,7 @@ class Journal:
             key,
             "state = 'deferred', reply = ?, next_attempt = ?"
             + (", attempts = attempts + 1" if tried else ""),
-            reply,
+            printable(reply),
             next_attempt,
         )
 
@@ -438,12 +557,21 @@ class Journal:
             key,
             "state = 'failed', reply = ?, next_attempt = NULL"
             + (", attempts = attempts + 1" if tried else ""),
-            reply,
+            printable(reply),
         )
 
-    def pending(self, key: str) -> None:
-        """Back to the queue (e.g. an in-doubt recipient the editor chose to resend)."""
-        self._set(key, "state = 'pending', next_attempt = NULL")
+    def pending(self, key: str, reply: str = "") -> None:
+        """Back to the queue (e.g. an in-doubt recipient the editor chose to resend).
+
+        ``reply`` says why, e.g. the reply a run stopped on at this reader.
+        """
+        self._set(
+            key, "state = 'pending', next_attempt = NULL, reply = ?", printable(reply)
+        )
+
+    def note(self, key: str, reply: str) -> None:
+        """Keep ``reply`` as why this reader stands where it does; the state stays."""
+        self._set(key, "reply = ?", printable(reply))
 
     def _set(self, key: str, assignments: str, *values: object) -> None:
         cursor = self._db.execute(
@@ -456,7 +584,17 @@ class Journal:
     # -- internals -----------------------------------------------------------
 
     def _recover(self) -> None:
-        """A "sending" row means a run died after the final dot: in doubt."""
+        """A "sending" row means a run died after the final dot: in doubt; a
+        run that never ended was killed."""
+        self._db.execute(
+            "UPDATE runs SET ended = ?, outcome = 'killed', reason = ? "
+            "WHERE ended IS NULL",
+            (
+                _now(),
+                "the run ended without a word (killed, or the computer stopped); "
+                "the journal kept everyone's place",
+            ),
+        )
         self._db.execute(
             "UPDATE recipients SET state = 'in doubt', reply = ?, changed = ? "
             "WHERE state = 'sending'",
@@ -484,6 +622,8 @@ _ENTRY_COLUMNS = "key, address, row, state, attempts, reply, next_attempt, messa
 def _entry(row: Sequence[object]) -> Entry:
     values = list(row)
     values[3] = State(str(values[3]))
+    if isinstance(values[5], str):  # a reply stored by an older bulletin, unclean
+        values[5] = printable(values[5])
     return Entry(*values)  # type: ignore[arg-type]  # the columns' types, in order
 
 
@@ -516,12 +656,23 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
                 db.executescript(
                     f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 )
+            _migrate(db, version or SCHEMA_VERSION)
         elif version == 0:
             db.close()
             raise SendError(f"{path} is not a bulletin journal")
     except sqlite3.DatabaseError as error:
         raise SendError(f"{path} cannot be used as a journal: {error}") from None
     return db
+
+
+def _migrate(db: sqlite3.Connection, version: int) -> None:
+    """Bring a journal of an older schema ``version`` to :data:`SCHEMA_VERSION`."""
+    while version < SCHEMA_VERSION:
+        db.executescript(
+            f"BEGIN; {_MIGRATIONS[version]} PRAGMA user_version = {version + 1}; "
+            "COMMIT;"
+        )
+        version += 1
 
 
 def _fields_digest(recipient: Recipient) -> str:

@@ -42,6 +42,7 @@ from bulletin.sending.replies import (
     Stage,
     Verdict,
     judge,
+    printable,
     stopping,
 )
 
@@ -277,6 +278,20 @@ class SmtpConnection:
                     f"{self.settings.address} said {reply} at AUTH"
                 ) from None
             raise stopping("auth", reply, self.settings.host) from None
+        except (smtplib.SMTPServerDisconnected, TimeoutError) as error:
+            if isinstance(error, TimeoutError) or "timed out" in str(error):
+                # Once, clearly: a server that takes no login in a minute will
+                # not take one on a second or third try either.
+                raise SendStoppedError(
+                    f"{self.settings.address} did not answer the login within "
+                    f"{self.settings.timeout:g} s; nothing was sent. The server may "
+                    "be overloaded, or not take logins on this port: check host, "
+                    "port and security under [smtp] with your IT team, then run the "
+                    "same command again to carry on"
+                ) from None
+            raise ConnectionError(
+                f"{self.settings.address} hung up at AUTH ({error})"
+            ) from None
         except smtplib.SMTPNotSupportedError:
             raise SendStoppedError(
                 f"{self.settings.address} offers no way to log in that bulletin "
@@ -300,24 +315,42 @@ class SmtpConnection:
         connection is dropped (so the server discards the message) and the
         error propagates.
 
+        A connection kept open from an earlier message that turns out to be
+        gone at MAIL (the server dropped it while idle) is opened again and the
+        message offered once more: nothing had been sent.
+
         Raises:
             SendStoppedError: a refusal that concerns the run, not this recipient.
             OSError: the connection could not be opened.
         """
-        self.open()
-        smtp = self._smtp
-        assert smtp is not None
-        try:
-            return self._transaction(
-                smtp, sender, recipient, data, smtputf8, before_dot or _nothing
-            )
-        except _LostError as lost:
-            self.close()
-            verdict = Verdict.IN_DOUBT if lost.dot_sent else Verdict.DEFERRED
-            return Attempt(verdict, lost.detail, dot_sent=lost.dot_sent)
-        except BaseException:
-            self.abort()
-            raise
+        reused = self._smtp is not None
+        while True:
+            self.open()
+            smtp = self._smtp
+            assert smtp is not None
+            try:
+                return self._transaction(
+                    smtp, sender, recipient, data, smtputf8, before_dot or _nothing
+                )
+            except _LostError as lost:
+                self.close()
+                if reused and lost.stage == "mail":
+                    log.info(
+                        "%s had closed the idle connection; opening it again", self.name
+                    )
+                    reused = False
+                    continue
+                verdict = Verdict.IN_DOUBT if lost.dot_sent else Verdict.DEFERRED
+                return Attempt(
+                    verdict,
+                    lost.detail,
+                    dot_sent=lost.dot_sent,
+                    stage=lost.stage,
+                    lost=True,
+                )
+            except BaseException:
+                self.abort()
+                raise
 
     def _transaction(
         self,
@@ -369,7 +402,7 @@ class SmtpConnection:
         reply = self._command(smtp, "end", smtp.getreply, dot_sent=True)
         if reply.code == 250:
             self.checkpoint("after-reply")
-            return Attempt(Verdict.SENT, str(reply), dot_sent=True)
+            return Attempt(Verdict.SENT, str(reply), dot_sent=True, stage="end")
         return self._refused("end", reply, dot_sent=True)
 
     def _command(
@@ -383,9 +416,13 @@ class SmtpConnection:
         try:
             code, text = call()
         except (smtplib.SMTPServerDisconnected, OSError) as error:
-            raise _LostError(_lost(stage, error), dot_sent=dot_sent) from None
+            raise _LostError(
+                _lost(stage, error), dot_sent=dot_sent, stage=stage
+            ) from None
         if code == -1:  # smtplib's "no reply": the connection went
-            raise _LostError(f"connection lost at {stage.upper()}", dot_sent=dot_sent)
+            raise _LostError(
+                f"connection lost at {stage.upper()}", dot_sent=dot_sent, stage=stage
+            )
         return Reply(code, _text(text))
 
     def _write(self, smtp: smtplib.SMTP, chunk: bytes) -> None:
@@ -395,7 +432,9 @@ class SmtpConnection:
                 raise OSError("not connected")
             sock.sendall(chunk)
         except OSError as error:
-            raise _LostError(_lost("data", error), dot_sent=False) from None
+            raise _LostError(
+                _lost("data", error), dot_sent=False, stage="data"
+            ) from None
 
     def _refused(
         self, stage: Stage, reply: Reply, *, dot_sent: bool = False
@@ -408,7 +447,7 @@ class SmtpConnection:
             self.close()
         elif stage != "end":
             self._reset()
-        return Attempt(verdict, str(reply), dot_sent=dot_sent)
+        return Attempt(verdict, str(reply), dot_sent=dot_sent, stage=stage)
 
     def _reset(self) -> None:
         """RSET after a refused transaction; a connection that cannot is dropped."""
@@ -438,10 +477,11 @@ class SmtpConnection:
 class _LostError(Exception):
     """The connection went; ``dot_sent`` says if it went after the final dot."""
 
-    def __init__(self, detail: str, *, dot_sent: bool) -> None:
+    def __init__(self, detail: str, *, dot_sent: bool, stage: Stage = "data") -> None:
         super().__init__(detail)
         self.detail = detail
         self.dot_sent = dot_sent
+        self.stage: Stage = stage
 
 
 def _still_listening(smtp: smtplib.SMTP) -> None:
@@ -502,7 +542,7 @@ def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
 def _certificate_refused(
     settings: SmtpSettings, error: ssl.SSLError
 ) -> SendStoppedError:
-    reason = getattr(error, "verify_message", "") or str(error)
+    reason = printable(getattr(error, "verify_message", "") or str(error))
     return SendStoppedError(
         f"the certificate of {settings.address} could not be verified ({reason}); "
         "nothing was sent. If the server uses a private certificate authority, set "
@@ -531,12 +571,13 @@ def _refusal(
 def _lost(stage: Stage, error: BaseException) -> str:
     if isinstance(error, TimeoutError | socket.timeout):
         return f"no answer at {stage.upper()} (timed out)"
-    return f"connection lost at {stage.upper()}: {error}".rstrip(": ")
+    return printable(f"connection lost at {stage.upper()}: {error}").rstrip(": ")
 
 
 def _text(raw: bytes | str) -> str:
+    """A reply's text as it may be printed and stored: one line, no escape codes."""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    return " ".join(text.split())
+    return printable(text)
 
 
 def _close(smtp: smtplib.SMTP) -> None:
