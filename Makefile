@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest chromium spamassassin benchmark clean
+.PHONY: demo test lint typecheck pytest chromium spamassassin dovecot postgresql benchmark clean
 
 demo: $(VENV)/.installed
 	@for example in examples/*/edition.md; do \
@@ -24,7 +24,7 @@ demo: $(VENV)/.installed
 	@echo "out/outbox/ holds each reader's own copy (.eml): their name, their unsubscribe link."
 	@echo "Try: $(BIN)/bulletin check examples/dscp-2025-01/edition.md"
 
-test: $(VENV)/.installed-test chromium spamassassin lint typecheck pytest
+test: $(VENV)/.installed-test chromium spamassassin dovecot postgresql lint typecheck pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests examples benchmarks
@@ -34,15 +34,18 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test chromium spamassassin
+pytest: $(VENV)/.installed-test chromium spamassassin dovecot postgresql
 	$(BIN)/pytest
 
 benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/build.py
+	$(BIN)/python benchmarks/archive.py
 	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/recipients.py
 	$(BIN)/python benchmarks/delivery.py
+	$(BIN)/python benchmarks/bounces.py
+	$(BIN)/python benchmarks/service.py
 
 # Debian's Chromium, for the real-browser tests (Playwright never downloads one).
 chromium:
@@ -55,6 +58,19 @@ spamassassin:
 	@test -x /usr/bin/spamassassin || { \
 		echo "installing Debian's spamassassin for the spam-score tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq spamassassin; }
+
+# Debian's PostgreSQL, for the unsubscribe service's storage tests (each run starts
+# its own server in a temporary folder; the package's own cluster is not used).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "installing Debian's postgresql for the unsubscribe service's tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
+# Debian's Dovecot, the real IMAP server of the bounce tests (started by them, no service).
+dovecot:
+	@test -x /usr/sbin/dovecot || { \
+		echo "installing Debian's dovecot-imapd for the bounce tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

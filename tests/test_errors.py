@@ -45,6 +45,7 @@ def test_every_error_is_listed_in_all() -> None:
         "RenderError",
         "SendError",
         "SendStoppedError",
+        "ServiceError",
     }
     assert names <= set(bulletin.errors.__all__)
 

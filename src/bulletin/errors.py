@@ -15,7 +15,9 @@ Every error the library raises on purpose is a ``BulletinError``, so a caller
     │   │                     the run stops and no reader is blamed
     │   └── JournalConflictError  the journal belongs to another version of the
     │                         edition or list, or another journal has this edition
-    └── PreviewError          the preview server or screenshots cannot run
+    ├── PreviewError          the preview server or screenshots cannot run
+    └── ServiceError          the unsubscribe service cannot start, or a sync
+                              with it failed
 
 Messages say what failed, where, and what would work, in one line. They name
 no command-line option: an error that the CLI can suggest a flag for carries
@@ -42,6 +44,7 @@ __all__ = [
     "RenderError",
     "SendError",
     "SendStoppedError",
+    "ServiceError",
 ]
 
 
@@ -200,3 +203,8 @@ class JournalConflictError(SendError):
 
 class PreviewError(BulletinError):
     """The preview cannot run: the port is taken, or no browser for screenshots."""
+
+
+class ServiceError(BulletinError):
+    """The unsubscribe service cannot start (no secret, a bad database), or a
+    ``suppress sync`` with it failed (refused, unreachable, a bad answer)."""

@@ -155,7 +155,9 @@ def test_unknown_key_far_from_any_lists_the_known_ones(file: Path) -> None:
     error = problem(file, HEAD.replace("---\n", "---\nbanana: yes\n", 1))
 
     assert error.location.line == 2
-    assert error.message.startswith("unknown key 'banana'; known keys: colours, ")
+    assert error.message.startswith(
+        "unknown key 'banana'; known keys: archive_url, colours, "
+    )
     assert "title" in error.message
 
 

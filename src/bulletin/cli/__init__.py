@@ -3,9 +3,11 @@
 Each command parses its options, calls one library function, and prints the
 result. The commands live in :mod:`bulletin.cli.editing` (new, build, check,
 preview, layouts), :mod:`bulletin.cli.sending` (send, with
-:mod:`bulletin.cli.delivering` for SMTP), :mod:`bulletin.cli.status` and
-:mod:`bulletin.cli.suppress`. They are imported, and Typer with them, when
-:data:`app` is first used, so ``bulletin --version`` needs neither.
+:mod:`bulletin.cli.delivering` for SMTP), :mod:`bulletin.cli.status`,
+:mod:`bulletin.cli.suppress`, :mod:`bulletin.cli.bounces`,
+:mod:`bulletin.cli.archive` and :mod:`bulletin.cli.serve`. They are imported,
+and Typer with them, when :data:`app` is first used, so ``bulletin --version``
+needs neither.
 """
 
 from __future__ import annotations
@@ -41,10 +43,14 @@ def __getattr__(name: str) -> Any:
 
 def _app() -> typer.Typer:
     """The Typer application, with every command registered."""
+    # Imported to register their commands.
+    import bulletin.cli.archive
+    import bulletin.cli.bounces
     import bulletin.cli.editing
     import bulletin.cli.sending
+    import bulletin.cli.serve
     import bulletin.cli.status
-    import bulletin.cli.suppress  # noqa: F401 - imported to register their commands
+    import bulletin.cli.suppress  # noqa: F401
     from bulletin.cli.base import app
 
     return app

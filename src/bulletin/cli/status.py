@@ -84,6 +84,21 @@ def status_command(
             else ""
         )
         typer.echo(f"  {entry.state}: {entry.address}: {entry.reply}{later}")
+    if found.bounces:
+        kinds = ", ".join(
+            f"{number:,} {_BOUNCE_WORDS.get(kind, kind)}"
+            for kind, number in found.bounces.items()
+        )
+        typer.echo(f"Bounces found later by bulletin bounces: {kinds}")
+
+
+_BOUNCE_WORDS = {
+    "hard": "gone (suppressed)",
+    "soft": "temporary",
+    "blocked": "refused for the message",
+    "delayed": "delayed",
+    "unsubscribe": "unsubscribed by mail",
+}
 
 
 def _run_line(run: Run, *, running: bool) -> str:

@@ -317,3 +317,7 @@ def _said(changed: list[Suppression], asked: int, path: Path, verb: str) -> None
         f"{count(len(changed), 'address', 'addresses')} {verb} {shown(path)}"
         + (f" ({already} already there)" if already else "")
     )
+
+
+# `suppress sync` lives beside this module; importing it registers it here.
+import bulletin.cli.suppress_sync  # noqa: E402, F401 - registers `suppress sync`

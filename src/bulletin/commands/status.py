@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bulletin.loading.source import load
 from bulletin.mail.message import list_id
+from bulletin.sending.bouncelog import edition_bounces
 from bulletin.sending.journal import (
     Entry,
     Fingerprint,
@@ -41,6 +42,9 @@ class Status:
     """Every run, oldest first, with how it ended."""
     running: bool = False
     """True while a send is using the journal."""
+    bounces: dict[str, int] = field(default_factory=dict)
+    """Readers of this edition by kind of bounce found by ``bulletin bounces``
+    (``hard``, ``soft``, ``blocked``, ``delayed``, ``unsubscribe``)."""
 
     @property
     def last_run(self) -> Run | None:
@@ -88,6 +92,7 @@ class Status:
                 }
                 for run in self.runs
             ],
+            "bounces": dict(self.bounces),
         }
 
 
@@ -113,6 +118,7 @@ def status(edition: Path, journal: Path | None = None) -> Status:
             problems,
             runs,
             running=bool(runs) and runs[-1].ended is None and running(path),
+            bounces=edition_bounces(path),
         )
 
 

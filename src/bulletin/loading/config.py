@@ -79,6 +79,7 @@ SETTINGS_KEYS: Mapping[str, Kind] = {
     "footer": TEXT,
     "sender": Table({"name": TEXT, "address": TEXT}),
     "view_online_url": TEXT,
+    "archive_url": TEXT,
     "unsubscribe_url": TEXT,
     "unsubscribe_mailto": TEXT,
     "list_id": TEXT,
@@ -116,8 +117,23 @@ _FILE_KEYS: Mapping[str, Kind] = {
             "token_command": TEXT,
             "ca_file": TEXT,
             "timeout": NUMBER,
+            "connections": NUMBER,
             "preset": TEXT,
             "rates": TEXTS,
+        }
+    ),
+    "imap": Table(
+        {
+            "host": TEXT,
+            "port": NUMBER,
+            "security": TEXT,
+            "username": TEXT,
+            "folder": TEXT,
+            "processed_folder": TEXT,
+            "auth": TEXT,
+            "token_command": TEXT,
+            "ca_file": TEXT,
+            "timeout": NUMBER,
         }
     ),
     **SETTINGS_KEYS,
@@ -140,6 +156,8 @@ class Config:
     """The suppression list's file as written in ``suppressions``, if set."""
     smtp: Mapping[str, object] = field(default_factory=dict)
     """The ``[smtp]`` table as written (see :mod:`bulletin.commands.smtpconfig`)."""
+    imap: Mapping[str, object] = field(default_factory=dict)
+    """The ``[imap]`` table as written (see :mod:`bulletin.commands.bounces`)."""
 
     @property
     def folder(self) -> Path | None:
@@ -233,6 +251,7 @@ def load_config(path: Path) -> Config:
         path=path,
         suppressions_file=values.get("suppressions"),  # type: ignore[arg-type]  # checked as TEXT
         smtp=values.get("smtp", {}),  # type: ignore[arg-type]  # checked as a Table
+        imap=values.get("imap", {}),  # type: ignore[arg-type]  # checked as a Table
     )
 
 

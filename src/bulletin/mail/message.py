@@ -206,6 +206,7 @@ class MessageTemplate:
             if self.list_id
             else b""
         )
+        self._archive = _archive_headers(settings.archive_url, rendered.slug)
         skeleton = _skeleton(rendered, settings, date, self._digest)
         head, rest = skeleton.split(b"\r\n\r\n", 1)
         date_line, others = head.split(b"\r\n", 1)
@@ -227,6 +228,7 @@ class MessageTemplate:
             self._from,
             self._subject,
             self._list_id,
+            self._archive,
             self._heads[1],
             (settings.unsubscribe_url or "").encode(),
             (settings.unsubscribe_mailto or "").encode(),
@@ -331,6 +333,7 @@ class MessageTemplate:
                 b"\r\n",
                 self._list_id,
                 b"List-Unsubscribe: " + unsubscribe + b"\r\n" if unsubscribe else b"",
+                self._archive,
                 self._heads[1],
                 self._pieces[0],
                 self._text.fill(values),
@@ -359,6 +362,27 @@ class MessageTemplate:
         return ",\r\n ".join(
             _fold_link(quote(link, safe=_PRINTABLE)) for link in links
         ).encode("ascii")
+
+
+def _archive_headers(archive_url: str | None, slug: str) -> bytes:
+    """``List-Archive`` and ``Archived-At`` (RFC 5064) for an archive at ``archive_url``.
+
+    The URL was checked as a link when the settings were made (no raw ``<``,
+    ``>``, space or control character); it is checked again as a header
+    value, percent-encoded where it is not ASCII, and folded inside its
+    angle brackets if it is longer than a line.
+    """
+    if archive_url is None:
+        return b""
+    lines = []
+    for name, url in (
+        ("List-Archive", archive_url),
+        ("Archived-At", f"{archive_url}/{slug}.html"),
+    ):
+        check_header(name, url)
+        link = _fold_link(f"<{quote(url, safe=_PRINTABLE)}>")
+        lines.append(f"{name}: {link}\r\n".encode("ascii"))
+    return b"".join(lines)
 
 
 def _fold_link(link: str) -> str:

@@ -137,8 +137,9 @@ class SuppressionList:
         self._reload()
         added = []
         for entry in entries:
-            if entry.key not in self._entries:
-                self._entries[entry.key] = entry
+            key = entry.key  # normalised by email-validator: worth doing once
+            if key not in self._entries:
+                self._entries[key] = entry
                 added.append(entry)
         if added:
             self._save()

@@ -144,6 +144,22 @@ def _check_unsubscribe_url(url: str) -> None:
         ).within("settings")
 
 
+def _check_archive_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ContentError(
+            f"archive_url {url!r} must be an https:// address, the folder the "
+            "archive is published in, e.g. https://example.org/newsletters",
+            key=("archive_url",),
+        ).within("settings")
+    if "{" in url or "}" in url or parts.query or parts.fragment:
+        raise ContentError(
+            f"archive_url {url!r} must be the archive's folder as it is (no {{slug}}, "
+            "? or #): bulletin adds /<slug>.html itself",
+            key=("archive_url",),
+        ).within("settings")
+
+
 @dataclass(frozen=True, init=False, slots=True)
 class Settings:
     """Organisation settings that override the layout's defaults."""
@@ -164,6 +180,11 @@ class Settings:
     """Who the bulletin is from."""
     view_online_url: str | None
     """Template of the web copy's address: ``{slug}`` and ``{date}`` are filled in."""
+    archive_url: str | None
+    """Where ``bulletin archive``'s folder is published, e.g.
+    ``https://example.org/newsletters``: each message then carries
+    ``List-Archive`` and ``Archived-At`` (RFC 5064), and without a
+    ``view_online_url`` "view online" is ``<archive_url>/<slug>.html``."""
     unsubscribe_url: str | None
     """Template of each recipient's unsubscribe link, filled in when sending: an
     https address with ``{token}`` (see :mod:`bulletin.mail.unsubscribe`), or a
@@ -205,6 +226,7 @@ class Settings:
         footer: TextLike | None = None,
         sender: Sender | None = None,
         view_online_url: str | None = None,
+        archive_url: str | None = None,
         unsubscribe_url: str | None = None,
         unsubscribe_mailto: str | None = None,
         list_id: str | None = None,
@@ -233,6 +255,7 @@ class Settings:
             ).within("settings")
         for name, url in (
             ("view_online_url", view_online_url),
+            ("archive_url", archive_url),
             ("unsubscribe_url", unsubscribe_url),
             ("subscribe_url", subscribe_url),
             ("image_base_url", image_base_url),
@@ -271,6 +294,8 @@ class Settings:
                 f"{image_base_url.rstrip('/').removesuffix('/assets')!r}",
                 key=("image_base_url",),
             ).within("settings")
+        if archive_url is not None:
+            _check_archive_url(archive_url)
         if image_base_url is not None and urlsplit(image_base_url).scheme != "https":
             raise ContentError(
                 f"image_base_url {image_base_url!r} must be an https:// address",
@@ -301,6 +326,7 @@ class Settings:
             "footer": None if footer is None else Text.coerce(footer),
             "sender": sender,
             "view_online_url": view_online_url,
+            "archive_url": archive_url.rstrip("/") if archive_url else None,
             "unsubscribe_url": unsubscribe_url,
             "unsubscribe_mailto": None
             if unsubscribe_mailto is None

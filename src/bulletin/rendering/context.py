@@ -304,10 +304,10 @@ class Page:
         }
         set_(self, "notes", _notes(edition, taken))
         set_(self, "_refs", {})
-        if self.digest and self.personal and self.settings.view_online_url is None:
+        if self.digest and self.personal and self.web_url is None:
             raise ContentError(
                 "a digest links each article to the web copy: set view_online_url "
-                "in bulletin.toml, or remove digest: true"
+                "(or archive_url) in bulletin.toml, or remove digest: true"
             )
         set_(
             self,
@@ -433,10 +433,12 @@ class Page:
 
     @property
     def web_url(self) -> str | None:
-        """The web copy's address, when the settings say where it is published."""
+        """The web copy's address, when the settings say where it is published:
+        ``view_online_url`` filled in, else its page in the archive."""
         template = self.settings.view_online_url
         if template is None:
-            return None
+            archive = self.settings.archive_url
+            return None if archive is None else f"{archive}/{self.slug}.html"
         return template.replace("{slug}", self.slug).replace(
             "{date}", self.edition.date.isoformat()
         )

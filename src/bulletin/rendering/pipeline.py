@@ -25,7 +25,7 @@ from bulletin.errors import ContentError
 from bulletin.model.blocks import Block, Image
 from bulletin.model.edition import Edition
 from bulletin.model.fields import field_names, public_html
-from bulletin.model.rendered import Rendered
+from bulletin.model.rendered import Asset, Rendered
 from bulletin.model.settings import Settings
 from bulletin.model.slugs import slugify
 from bulletin.model.tree import check_tree
@@ -40,7 +40,7 @@ from bulletin.rendering.template import render_css, render_mjml
 from bulletin.rendering.tracking import tag_html, tag_text
 from bulletin.rendering.validate import check_mjml
 
-__all__ = ["Rendered", "collect_images", "render"]
+__all__ = ["Rendered", "collect_images", "render", "render_web"]
 
 
 def render(
@@ -106,9 +106,7 @@ def render(
     css = render_css(email)
     html = inline_css(compile_mjml(email_mjml), css)
 
-    web_mjml = render_mjml(web)
-    check_mjml(web_mjml, source=source)
-    web_html = _web_page(compile_mjml(web_mjml), render_css(web))
+    web_html = _web_html(web)
 
     text = plain_text(email)
     if settings.utm:
@@ -131,6 +129,46 @@ def render(
         slug=slugify(edition.title),
         fields=field_names(html) | field_names(text),
     )
+
+
+def render_web(
+    edition: Edition,
+    settings: Settings | None = None,
+    *,
+    layout: str | Path | Layout = DEFAULT_LAYOUT,
+    base_dir: Path | None = None,
+) -> tuple[str, tuple[Asset, ...]]:
+    """Render only the web copy of ``edition`` (whole, never a digest) and its images.
+
+    What :func:`render` gives as ``web_html`` and ``assets``, without the
+    email (its MJML, CSS inlining and plain text): for an archive of many
+    editions, where only the web copies are wanted.
+
+    Raises:
+        ContentError, LayoutError, RenderError: as :func:`render`.
+    """
+    check_tree(edition)
+    settings = settings or Settings()
+    if not isinstance(layout, Layout):
+        layout = load_layout(layout, settings.layout_paths)
+    _check_names(settings.colours, layout.colours, "colours", layout.name)
+    words = {name for table in layout.strings.values() for name in table}
+    _check_names(settings.strings, words, "strings", layout.name)
+    wanted = collect_images(edition, settings, layout.width - 2 * layout.gutter)
+    images, assets = prepare_images(
+        wanted,
+        base_dir if base_dir is not None else Path.cwd(),
+        base_url=settings.image_base_url,
+        web=True,
+    )
+    page = Page(edition, settings, layout, personal=False, images=images)
+    return _web_html(page), assets
+
+
+def _web_html(web: Page) -> str:
+    web_mjml = render_mjml(web)
+    check_mjml(web_mjml, source=f"layout {web.layout.name!r}")
+    return _web_page(compile_mjml(web_mjml), render_css(web))
 
 
 def collect_images(

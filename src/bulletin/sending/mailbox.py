@@ -75,7 +75,9 @@ class ImapSettings:
 
     def __post_init__(self) -> None:
         if not self.host:
-            raise SendError('no IMAP host: set host = "outlook.office365.com" under [imap]')
+            raise SendError(
+                'no IMAP host: set host = "outlook.office365.com" under [imap]'
+            )
         if not self.username:
             raise SendError("no IMAP username: set username under [imap]")
         if self.security not in _PORTS:
@@ -294,9 +296,11 @@ class LocalMailbox:
         self.name = str(path)
         if kind == "mbox" and not path.is_file():
             raise SendError(f"{path}: no such mbox file")
-        if kind == "maildir" and not (path / "cur").is_dir() and not (
-            path / "new"
-        ).is_dir():
+        if (
+            kind == "maildir"
+            and not (path / "cur").is_dir()
+            and not (path / "new").is_dir()
+        ):
             raise SendError(f"{path}: not a Maildir folder (no cur/ or new/ in it)")
 
     def mails(self) -> Iterator[Mail]:
@@ -315,7 +319,9 @@ class LocalMailbox:
                     yield Mail(ref, None, f"cannot be read: {printable(str(error))}")
                     continue
                 if len(raw) > _MAX_MAIL:
-                    yield Mail(ref, None, f"too big to be a bounce ({len(raw):,} bytes)")
+                    yield Mail(
+                        ref, None, f"too big to be a bounce ({len(raw):,} bytes)"
+                    )
                     continue
                 yield Mail(ref, raw)
         finally:
