@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bulletin.checking import check, rules
 from bulletin.commands.build import render_source
+from bulletin.commands.sync import sync_before_send
 from bulletin.errors import RecipientError, SendError
 from bulletin.loading.config import SUPPRESSIONS_NAME
 from bulletin.loading.source import Source, load
@@ -178,6 +179,14 @@ def prepare(
             "out --suppressions to use suppressed.csv beside bulletin.toml"
         )
     path = suppressions or suppressions_path(source)
+    synced, stale = sync_before_send(source.config.unsubscribe, path, environ=environ)
+    if stale is not None:
+        problems.append(stale)
+    if synced is not None and (synced.added or synced.removed):
+        warnings.append(
+            f"from the unsubscribe service: {len(synced.added)} unsubscribed, "
+            f"{len(synced.removed)} subscribed again since the last sync"
+        )
     suppression_list = SuppressionList.load(path)
     to_send: list[Recipient] = []
     suppressed: list[Recipient] = []

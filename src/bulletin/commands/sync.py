@@ -300,3 +300,46 @@ def _cursor(value: object) -> int:
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     return 0
+
+
+DEFAULT_MAX_SYNC_AGE = dt.timedelta(days=1)
+"""How old the last sync may be before a send refuses to go ahead."""
+
+
+def sync_before_send(
+    service: Mapping[str, object],
+    path: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    fetch: Fetch | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[SyncResult | None, str | None]:
+    """Sync from ``[unsubscribe] service_url`` before a send; say if it may not go.
+
+    Returns what the sync did (None when it failed or no service is set) and,
+    when the send must not go ahead, why: the sync failed and the last one is
+    older than ``max_sync_age_hours`` (a day unless set), so readers who
+    unsubscribed since might be sent to.
+    """
+    url = service.get("service_url")
+    if not isinstance(url, str) or not url:
+        return None, None
+    hours = service.get("max_sync_age_hours")
+    limit = (
+        dt.timedelta(hours=hours) if isinstance(hours, int) else DEFAULT_MAX_SYNC_AGE
+    )
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        return sync(url, path, environ=environ, fetch=fetch, now=now), None
+    except ServiceError as error:
+        failure = str(error)
+    last = last_sync(path, url)
+    if last is not None and now - last <= limit:
+        return None, None  # recent enough: a passing outage need not stop a send
+    when = "never" if last is None else f"last on {last:%Y-%m-%d %H:%M}"
+    return None, (
+        f"cannot sync unsubscribes from {url} ({failure}), and the suppression list "
+        f"was synced {when}, longer ago than {limit.total_seconds() / 3600:g} hours: "
+        "readers who unsubscribed since could be sent to. Fix the connection, or "
+        "raise max_sync_age_hours under [unsubscribe] in bulletin.toml"
+    )

@@ -136,6 +136,7 @@ _FILE_KEYS: Mapping[str, Kind] = {
             "timeout": NUMBER,
         }
     ),
+    "unsubscribe": Table({"service_url": TEXT, "max_sync_age_hours": NUMBER}),
     **SETTINGS_KEYS,
 }
 
@@ -158,6 +159,9 @@ class Config:
     """The ``[smtp]`` table as written (see :mod:`bulletin.commands.smtpconfig`)."""
     imap: Mapping[str, object] = field(default_factory=dict)
     """The ``[imap]`` table as written (see :mod:`bulletin.commands.bounces`)."""
+    unsubscribe: Mapping[str, object] = field(default_factory=dict)
+    """The ``[unsubscribe]`` table as written: the unsubscribe service to sync
+    from before a send (see :func:`bulletin.commands.sync.sync_before_send`)."""
 
     @property
     def folder(self) -> Path | None:
@@ -252,6 +256,7 @@ def load_config(path: Path) -> Config:
         suppressions_file=values.get("suppressions"),  # type: ignore[arg-type]  # checked as TEXT
         smtp=values.get("smtp", {}),  # type: ignore[arg-type]  # checked as a Table
         imap=values.get("imap", {}),  # type: ignore[arg-type]  # checked as a Table
+        unsubscribe=values.get("unsubscribe", {}),  # type: ignore[arg-type]  # checked as a Table
     )
 
 
