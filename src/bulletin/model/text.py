@@ -159,13 +159,7 @@ class Text:
     def footnotes(self) -> list[str]:
         """The label of every footnote reference in the text, in order."""
         found: list[str] = []
-        stack = list(self.nodes)
-        while stack:
-            node = stack.pop(0)
-            if isinstance(node, FootnoteRef):
-                found.append(node.label)
-            elif isinstance(node, Strong | Emphasis | Link):
-                stack[:0] = list(node.children)
+        _collect_footnotes(self.nodes, found)
         return found
 
     def links(self) -> list[Link]:
@@ -188,6 +182,14 @@ def _check_length(source: str) -> None:
             f"this text is {len(source):,} characters long, over the {MAX_TEXT_CHARS:,} "
             "one paragraph may hold; split it into paragraphs with blank lines"
         )
+
+
+def _collect_footnotes(nodes: tuple[Inline, ...], found: list[str]) -> None:
+    for node in nodes:
+        if isinstance(node, FootnoteRef):
+            found.append(node.label)
+        elif isinstance(node, Strong | Emphasis | Link):
+            _collect_footnotes(node.children, found)
 
 
 TextLike: TypeAlias = str | Text

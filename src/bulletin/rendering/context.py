@@ -188,6 +188,8 @@ def _notes(edition: Edition, taken: set[str]) -> dict[str, Note]:
             (article.blocks, article.footnotes) for article in section.articles
         )
     for blocks, notes in containers:
+        if not notes:
+            continue
         for number, label in enumerate(footnote_labels(blocks), start=1):
             if label in notes and label not in found:
                 slug = slugify(label) or "note"
@@ -375,6 +377,8 @@ class Page:
         Only what is shown is counted: a digest leaves out the notes of the
         paragraphs it leaves out.
         """
+        if not self.notes:
+            return []  # most editions have none: no need to look
         notes = [
             self.notes[label]
             for label in footnote_labels(blocks)
