@@ -5,7 +5,9 @@ running across every run of a test; ``bulletin send`` runs in a real child
 process against it, with its journal in ``tmp_path``. The child is killed the
 hard way (SIGKILL: no ``finally``, no flush), either by itself at a named
 checkpoint of :class:`bulletin.sending.smtp.SmtpConnection` (``tests/e2e/crashing_send.py``)
-or by the test at random moments of a 1,000-message send. Then the same
+or by the test at random moments of a 1,000-message send (over one
+connection, and over four to a server offering PIPELINING, where up to four
+readers may be left in doubt per kill, one per connection). Then the same
 command is run again to the end, and the server's log and the journal must
 agree: every address delivered exactly once, except those the journal reports
 "in doubt", which were delivered at most once; ``--resend-in-doubt`` then
@@ -23,7 +25,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,6 +163,11 @@ class Sender:
 
 @pytest.fixture
 def sender(tmp_path: Path, smtp_server: SmtpServer) -> Sender:
+    return make_sender(tmp_path, smtp_server)
+
+
+def make_sender(tmp_path: Path, smtp_server: SmtpServer) -> Sender:
+    """A copy of the January example, the six readers and a journal in ``tmp_path``."""
     folder = tmp_path / "dscp"
     shutil.copytree(EXAMPLES / "dscp-2025-01", folder)
     logs = tmp_path / "logs"
@@ -341,15 +348,33 @@ def wait_for_deliveries(
 
 @pytest.mark.slow
 def test_a_thousand_messages_killed_at_random_then_resumed(sender: Sender) -> None:
+    killed_at_random_then_resumed(sender, connections=1, seed=20250115)
+
+
+@pytest.mark.slow
+def test_four_connections_killed_at_random_then_resumed(
+    tmp_path: Path, smtp_server_factory: Callable[..., SmtpServer]
+) -> None:
+    """The same with ``--connections 4`` to a server offering PIPELINING: at most
+    four readers in doubt per kill, one per connection."""
+    sender = make_sender(tmp_path, smtp_server_factory(pipelining=True))
+    killed_at_random_then_resumed(sender, connections=4, seed=20251203)
+
+
+def killed_at_random_then_resumed(
+    sender: Sender, *, connections: int, seed: int
+) -> None:
+    """Kill a 1,000-reader send a few times at random, then run it to the end."""
     server = sender.server
-    rng = random.Random(20250115)
+    rng = random.Random(seed)
     readers = [f"reader{number:04d}@example.org" for number in range(1, 1001)]
     sender.write_list(readers)
+    extra = ("--connections", str(connections)) if connections > 1 else ()
 
     kills = rng.randint(3, 5)
     for kill in range(1, kills + 1):
         target = len(server.deliveries) + rng.randint(20, 120)
-        child = sender.start()
+        child = sender.start(*extra)
         wait_for_deliveries(
             server, child, target, f"{target} delivered (kill {kill} of {kills})"
         )
@@ -365,7 +390,7 @@ def test_a_thousand_messages_killed_at_random_then_resumed(sender: Sender) -> No
         assert max(delivered.values()) == 1
         entries = sender.entries()
         sending = [a for a, e in entries.items() if e.state is State.SENDING]
-        assert len(sending) <= 1, sending
+        assert len(sending) <= connections, sending
         unmarked = {
             a: str(entries[a].state)
             for a in delivered
@@ -380,10 +405,11 @@ def test_a_thousand_messages_killed_at_random_then_resumed(sender: Sender) -> No
         assert not lost, f"marked sent, never delivered: {lost}"
     assert len(server.deliveries) < len(readers), "the kills came too late"
 
-    final = sender.run()
+    final = sender.run(*extra)
 
     entries = sender.entries()
     doubted = check_nobody_twice(server, entries, readers)
+    assert len(doubted) <= kills * connections, doubted
     assert final.returncode == (1 if doubted else 0), final.stderr
     delivered = server.delivered_to()
     with Journal.read(sender.journal) as journal:
@@ -395,7 +421,7 @@ def test_a_thousand_messages_killed_at_random_then_resumed(sender: Sender) -> No
     assert counts[State.SENT] == len(delivered) - len(doubted & set(delivered))
     assert len(server.sessions) >= kills + 1
 
-    resent = sender.run("--resend-in-doubt")
+    resent = sender.run("--resend-in-doubt", *extra)
 
     assert resent.returncode == 0, resent.stderr
     after = server.delivered_to()

@@ -107,9 +107,41 @@ def test_a_new_journal_has_the_schema_version_and_is_in_wal_mode(path: Path) -> 
         assert pragma(path, "journal_mode") == "wal"
         # synchronous is a setting of the connection, so ask the journal's own.
         synchronous = journal._db.execute("PRAGMA synchronous").fetchone()[0]
-        assert synchronous == 2  # FULL: each commit reaches the disk
+        # NORMAL: a commit survives a killed process; "sending" alone waits
+        # for the disk, and takes every earlier commit with it.
+        assert synchronous == 1
         assert journal.fingerprint is None
         assert journal.entries() == []
+
+
+def test_only_sending_and_the_end_of_a_run_wait_for_the_disk(journal: Journal) -> None:
+    statements: list[str] = []
+    journal._db.set_trace_callback(statements.append)
+    run = journal.start_run()
+    journal.sending(ANN.key, "<1@example.org>", 1.0)
+    journal.sent(ANN.key, "250 OK")
+    journal.end_run(run, "finished")
+    journal._db.set_trace_callback(None)
+    shown = [
+        "FULL"
+        if "synchronous = FULL" in s
+        else "NORMAL"
+        if "synchronous = NORMAL" in s
+        else s.split()[0] + (" sending" if "'sending'" in s else "")
+        for s in statements
+    ]
+    assert shown == [
+        "INSERT",
+        "FULL",
+        "UPDATE sending",
+        "NORMAL",
+        "UPDATE",
+        "FULL",
+        "UPDATE",
+        "NORMAL",
+    ]
+    synchronous = journal._db.execute("PRAGMA synchronous").fetchone()[0]
+    assert synchronous == 1
 
 
 def test_reopening_an_existing_journal_keeps_it(journal: Journal, path: Path) -> None:

@@ -63,6 +63,11 @@ def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
             typer.echo(f"warning: {change}; carrying on (--allow-changed)", err=True)
         for cap in begun.caps:
             typer.echo(f"Keeping to {cap}", err=True)
+        if len(begun.connections) > 1:
+            typer.echo(
+                f"Sending through {len(begun.connections)} connections at once",
+                err=True,
+            )
         with reported():
             report = _deliver(begun)
     _final_report(report)

@@ -123,6 +123,15 @@ def send_command(
             show_default=False,
         ),
     ] = None,
+    connections: Annotated[
+        int | None,
+        typer.Option(
+            "--connections",
+            help="Send through this many connections at once (connections in "
+            "[smtp]; default 1). Only as many as your server allows.",
+            show_default=False,
+        ),
+    ] = None,
     smtp_host: Annotated[
         str | None,
         typer.Option("--smtp-host", help="The SMTP server.", show_default=False),
@@ -228,6 +237,7 @@ def send_command(
             "security": security,
             "username": username,
             "ca_file": str(ca_file) if ca_file else None,
+            "connections": connections,
         },
     )
     if dry_run:

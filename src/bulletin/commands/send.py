@@ -45,6 +45,7 @@ __all__ = [
     "SendReport",
     "SmtpSend",
     "left_out",
+    "more_connections",
     "open_send",
     "send_test_copies",
     "server_description",
@@ -97,11 +98,13 @@ def left_out(mailing: Mailing) -> list[tuple[str, int]]:
 def server_description(mailing: Mailing, options: SendOptions) -> str:
     """The server a send would use (``host:port (security, as user)``), or what is wrong."""
     try:
-        smtp = outgoing(mailing.source.config, options=options.smtp).smtp
+        out = outgoing(mailing.source.config, options=options.smtp)
     except BulletinError as error:
         return f"(not ready: {error})"
+    smtp = out.smtp
     login = f", as {smtp.username}" if smtp.username else ""
-    return f"{smtp.address} ({smtp.security}{login})"
+    several = f", {out.connections} connections" if out.connections > 1 else ""
+    return f"{smtp.address} ({smtp.security}{login}{several})"
 
 
 def connect(
@@ -123,6 +126,14 @@ def connect(
     )
     login = login_for(out.smtp, token_command=out.token_command, prompt=prompt)
     return out, SmtpConnection(out.smtp, login)
+
+
+def more_connections(out: Outgoing, first: SmtpConnection) -> list[SmtpConnection]:
+    """``first`` and the others ``connections`` asks for, with the same login."""
+    return [
+        first,
+        *(SmtpConnection(out.smtp, first.login) for _ in range(out.connections - 1)),
+    ]
 
 
 def send_test_copies(
@@ -215,6 +226,8 @@ class SmtpSend:
         self.mailing = mailing
         self.options = options
         self.connection = connection
+        self.connections = more_connections(out, connection)
+        """Every connection the send uses (``connections`` in ``[smtp]``)."""
         self.journal = journal
         self.caps: tuple[Cap, ...] = out.caps
         """The rate caps kept to."""
@@ -257,7 +270,7 @@ class SmtpSend:
         delivery = deliver(
             mailing.template,
             mailing.to_send,
-            self.connection,
+            self.connections,
             self.journal,
             suppressions=SuppressionList.load(mailing.suppressions),
             options=DeliveryOptions(

@@ -11,6 +11,7 @@
     token_command = "get-token --mailbox news@example.org"
     ca_file = "certs/our-ca.pem"  # only for a private certificate authority
     timeout = 60
+    connections = 4               # messages sent side by side (default 1)
     preset = "m365"               # 30 a minute, 10,000 a day
     rates = ["5/s"]
 
@@ -32,7 +33,7 @@ from bulletin.loading.config import Config, toml_location
 from bulletin.sending.ratelimit import PRESETS, Cap
 from bulletin.sending.smtp import SECURITY_MODES, SmtpSettings
 
-__all__ = ["ENVIRONMENT", "Outgoing", "outgoing"]
+__all__ = ["ENVIRONMENT", "MAX_CONNECTIONS", "Outgoing", "outgoing"]
 
 ENVIRONMENT: Mapping[str, str] = {
     "host": "BULLETIN_SMTP_HOST",
@@ -50,6 +51,12 @@ class Outgoing:
     smtp: SmtpSettings
     caps: tuple[Cap, ...]
     token_command: str | None
+    connections: int = 1
+    """How many connections to send through at once (``connections`` in ``[smtp]``)."""
+
+
+MAX_CONNECTIONS = 32
+"""The most connections a send opens at once."""
 
 
 def outgoing(
@@ -119,6 +126,19 @@ def outgoing(
         if not ca_path.is_file():
             raise fail("ca_file", f"ca_file {ca_file} not found ({ca_path})")
     timeout = values.get("timeout", 60)
+    connections = values.get("connections", 1)
+    if isinstance(connections, str) and connections.strip().isdigit():
+        connections = int(connections)
+    if (
+        isinstance(connections, bool)
+        or not isinstance(connections, int)
+        or not 1 <= connections <= MAX_CONNECTIONS
+    ):
+        raise fail(
+            "connections",
+            f"connections {connections!r} is not a whole number from 1 to "
+            f"{MAX_CONNECTIONS} (e.g. connections = 4)",
+        )
     try:
         smtp = SmtpSettings(
             host=str(host),
@@ -159,4 +179,4 @@ def outgoing(
             if rates:
                 raise
             raise fail("rates", str(error)) from None
-    return Outgoing(smtp, tuple(caps), values.get("token_command") or None)
+    return Outgoing(smtp, tuple(caps), values.get("token_command") or None, connections)

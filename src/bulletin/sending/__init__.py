@@ -10,6 +10,8 @@ the recipients, and a :class:`Transport`::
 
 A :class:`Journal` (SQLite) makes a send resumable: :func:`begin` records the
 edition and its readers, and a later run sends only to those not yet sent.
+Given several transports (one ``SmtpConnection`` per connection), :func:`deliver`
+sends through them all at once, sharing the journal and the caps.
 """
 
 from bulletin.sending.delivery import (

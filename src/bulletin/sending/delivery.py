@@ -36,6 +36,10 @@ Each run's outcome (finished, stopped and why, interrupted) is kept in the
 journal (:meth:`Journal.end_run`); readers it suppresses carry the run's tag
 in their note, so that ``bulletin suppress undo-run`` can take them off again.
 
+Given several transports, the run sends through them all at once, one
+thread per connection, sharing the journal and the caps
+(:mod:`bulletin.sending.parallel`).
+
 The journal is written before each final dot and after each reply, so a run
 killed at any point can be run again: it sends everyone not yet sent and
 nobody twice. It knows nothing of edition files or of the renderer.
@@ -241,7 +245,7 @@ def begin(
 def deliver(
     template: MessageTemplate,
     recipients: Sequence[Recipient],
-    transport: Transport,
+    transport: Transport | Sequence[Transport],
     journal: Journal | None = None,
     *,
     suppressions: SuppressionList | None = None,
@@ -257,7 +261,10 @@ def deliver(
         recipients: who to send to, in order (leave suppressed readers out).
         transport: where messages go: an
             :class:`~bulletin.sending.smtp.SmtpConnection`, or a
-            :class:`~bulletin.sending.transport.MemoryTransport`.
+            :class:`~bulletin.sending.transport.MemoryTransport`; or several
+            (e.g. one ``SmtpConnection`` per connection to open), each used by
+            a thread of its own, all sharing the journal and the caps (see
+            :mod:`bulletin.sending.parallel`).
         journal: a journal begun for this edition and list (:func:`begin`);
             None keeps one in memory for this run only (nothing to resume).
         suppressions: where readers whose mailbox does not exist are added;
@@ -288,12 +295,20 @@ def deliver(
     if journal is None:
         journal = Journal.in_memory()
         begin(journal, template, recipients)
+    transports = list(transport) if isinstance(transport, Sequence) else [transport]
+    if not transports:
+        raise SendError("no transport to send through")
+    engine: type[_Run] = _Run
+    if len(transports) > 1:
+        from bulletin.sending.parallel import ParallelRun
+
+        engine = ParallelRun
     try:
-        return _Run(
+        return engine(
             template,
             recipients,
             journal,
-            transport,
+            transports,
             suppressions,
             options or DeliveryOptions(),
             progress or _Quiet(),
@@ -340,12 +355,14 @@ def sender_of(template: MessageTemplate) -> str:
 
 
 class _Run:
+    """One run over one connection (several: :class:`~bulletin.sending.parallel.ParallelRun`)."""
+
     def __init__(
         self,
         template: MessageTemplate,
         recipients: Sequence[Recipient],
         journal: Journal,
-        transport: Transport,
+        transports: Sequence[Transport],
         suppressions: SuppressionList | None,
         options: DeliveryOptions,
         progress: Progress,
@@ -354,7 +371,8 @@ class _Run:
     ) -> None:
         self.template = template
         self.journal = journal
-        self.transport = transport
+        self.transports = tuple(transports)
+        self.transport = transports[0]
         self.suppressions = suppressions
         self.options = options
         self.progress = progress
@@ -406,17 +424,21 @@ class _Run:
         )
         return self.result
 
-    def _run(self) -> None:
+    def _queue(self) -> deque[str]:
+        """The keys to send in this run, in list order (in-doubt ones if asked)."""
         journal = self.journal
         if self.options.resend_in_doubt:
             for entry in journal.entries(State.IN_DOUBT):
                 if entry.key in self.recipients:
                     journal.pending(entry.key)
-        queue = deque(
-            entry.key
-            for entry in journal.entries(State.PENDING, State.DEFERRED)
-            if entry.key in self.recipients
+        return deque(
+            key
+            for key in journal.keys(State.PENDING, State.DEFERRED)
+            if key in self.recipients
         )
+
+    def _run(self) -> None:
+        queue = self._queue()
         try:
             while (key := self._next(queue)) is not None:
                 if not self._within_caps():
@@ -536,31 +558,38 @@ class _Run:
                 before_dot=before_dot,
             )
         except SendStoppedError as error:
-            about_message = isinstance(error, ServerRefusalError) and error.stage in (
-                "mail",
-                "rcpt",
-                "data",
-                "end",
-            )
-            if isinstance(error, ServerRefusalError) and about_message:
-                # The reader stays to send, with the reply the run stopped on.
-                why = f"the run stopped here: {error.reply}"
-                if marked:  # refused outright after the dot: not delivered
-                    self.journal.pending(key, why)
-                else:
-                    self.journal.note(key, why)
-                self.result.stopped_at = recipient.address
-                self.result.stop_reply = error.reply
-            elif marked:
-                self.journal.pending(key)
-            self.result.stopped = str(error)
-            log.info("stopped at %s: %s", recipient.address, error)
+            self._stopped_by(key, error, marked=marked)
             return None
         self.connect_failures = 0
         if attempt.dot_sent:
             self.limiter.record(self.clock())
         self.progress.attempted(recipient, attempt)
         return attempt, marked
+
+    def _stopped_by(self, key: str, error: SendStoppedError, *, marked: bool) -> None:
+        """A refusal about the run stopped it at ``key``'s transaction."""
+        recipient = self.recipients[key]
+        about_message = isinstance(error, ServerRefusalError) and error.stage in (
+            "mail",
+            "rcpt",
+            "data",
+            "end",
+        )
+        if isinstance(error, ServerRefusalError) and about_message:
+            # The reader stays to send, with the reply the run stopped on.
+            why = f"the run stopped here: {error.reply}"
+            if marked:  # refused outright after the dot: not delivered
+                self.journal.pending(key, why)
+            else:
+                self.journal.note(key, why)
+            if self.result.stopped is None:
+                self.result.stopped_at = recipient.address
+                self.result.stop_reply = error.reply
+        elif marked:
+            self.journal.pending(key)
+        if self.result.stopped is None:
+            self.result.stopped = str(error)
+        log.info("stopped at %s: %s", recipient.address, error)
 
     def _record(self, key: str, attempt: Attempt, counted: bool) -> None:
         journal, result = self.journal, self.result

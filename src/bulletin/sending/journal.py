@@ -1,7 +1,7 @@
 """The send journal: who has been sent an edition, kept safe through any crash.
 
-One SQLite database per edition (WAL, ``synchronous=FULL``), by default in
-the per-user state folder (:func:`journal_path`). Each recipient has a row
+One SQLite database per edition (WAL), by default in the per-user state
+folder (:func:`journal_path`). Each recipient has a row
 whose state moves like this::
 
     pending ──▶ sending ──▶ sent
@@ -16,6 +16,25 @@ moment after which the server may have the message. A run that finds a
 "sending" row (the process died there) makes it "in doubt", which is never
 sent again unless asked. Anything before that point is safe to repeat, since
 a server discards a transaction whose dot never came.
+
+Durability costs one ``fsync`` per message, not one per write. Every write
+is committed at once (so a killed process loses none: the operating system
+has it), but only "sending" is committed with ``synchronous=FULL``; the
+others ("sent", "deferred", "failed" ...) with ``synchronous=NORMAL``, which
+does not wait for the disk. That is enough for a power cut too, because the
+write-ahead log is one file written in commit order: the ``fsync`` of the
+next "sending" (and of the end of the run, and of each checkpoint) makes
+every earlier write durable with it. A power cut can lose only the writes
+after the last "sending" of each connection: a connection's "sent" mark for
+the message it last handed over (the reader is then found "sending", so in
+doubt: a message in flight, as with a kill just after the server's reply),
+or a "deferred"/"failed" mark (the reader is tried again: nothing was
+delivered). The "sending" mark itself is never lost once its dot is sent, so
+nobody is ever sent twice unasked, and at most one reader per connection is
+in doubt after any crash.
+
+A journal may be shared by the threads of several connections: every use of
+the database holds one lock (SQLite has one writer anyway).
 
 The journal also keeps a fingerprint of the edition and of the recipient
 list; a later run with either changed is refused unless allowed, saying what
@@ -40,6 +59,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -245,6 +265,10 @@ class Journal:
         self.path = path
         self._db = connection
         self._lock: object | None = None
+        self._mutex = threading.RLock()
+        """Held for every use of the database: threads may share a journal."""
+        self._durable = False
+        """Whether the connection now commits with ``synchronous=FULL``."""
 
     @classmethod
     def open(cls, path: Path) -> Journal:
@@ -289,8 +313,9 @@ class Journal:
         return cls(path, _connect(path, create=False))
 
     def close(self) -> None:
-        """Close the database and let other runs in."""
-        self._db.close()
+        """Close the database (a checkpoint: every write durable) and let other runs in."""
+        with self._mutex:
+            self._db.close()
         lock, self._lock = self._lock, None
         if lock is not None:
             lock.release()  # type: ignore[attr-defined]  # a filelock.FileLock
@@ -438,15 +463,28 @@ class Journal:
         if states:
             query += f" WHERE state IN ({', '.join('?' * len(states))})"
         query += " ORDER BY row, key"
-        return [
-            _entry(row) for row in self._db.execute(query, [str(s) for s in states])
-        ]
+        with self._mutex:
+            rows = self._db.execute(query, [str(s) for s in states]).fetchall()
+        return [_entry(row) for row in rows]
+
+    def keys(self, *states: State) -> list[str]:
+        """The keys of the recipients in ``states``, in list order (less to hold
+        than :meth:`entries` for a list of 100,000)."""
+        query = (
+            f"SELECT key FROM recipients WHERE state IN ({', '.join('?' * len(states))})"
+            " ORDER BY row, key"
+        )
+        with self._mutex:
+            return [key for (key,) in self._db.execute(query, [str(s) for s in states])]
 
     def counts(self) -> dict[State, int]:
         """How many recipients are in each state."""
-        found = dict(
-            self._db.execute("SELECT state, count(*) FROM recipients GROUP BY state")
-        )
+        with self._mutex:
+            found = dict(
+                self._db.execute(
+                    "SELECT state, count(*) FROM recipients GROUP BY state"
+                ).fetchall()
+            )
         return {state: found.get(str(state), 0) for state in State}
 
     def sent_times(self, since: float) -> list[float]:
@@ -459,14 +497,30 @@ class Journal:
         ]
 
     def sending(self, key: str, message_id: str, when: float) -> None:
-        """Just before the final dot: from here the server may have the message."""
-        self._set(
-            key,
-            "state = 'sending', attempts = attempts + 1, message_id = ?, sent_at = ?, "
-            "next_attempt = NULL",
-            message_id,
-            when,
-        )
+        """Just before the final dot: from here the server may have the message.
+
+        The one durable write per message (``synchronous=FULL``): it also makes
+        every earlier write durable (see the module's notes).
+        """
+        with self._mutex:
+            self._sync(durable=True)
+            try:
+                self._set(
+                    key,
+                    "state = 'sending', attempts = attempts + 1, message_id = ?, "
+                    "sent_at = ?, next_attempt = NULL",
+                    message_id,
+                    when,
+                )
+            finally:
+                self._sync(durable=False)
+
+    def _sync(self, *, durable: bool) -> None:
+        """Commit the next writes with ``fsync`` (``durable``) or without."""
+        if durable != self._durable and self.path != Path(":memory:"):
+            mode = "FULL" if durable else "NORMAL"
+            self._db.execute(f"PRAGMA synchronous = {mode}")
+        self._durable = durable
 
     # -- runs ----------------------------------------------------------------
 
@@ -496,19 +550,24 @@ class Journal:
         """Record how ``run`` ended (``outcome`` is one of :data:`OUTCOMES`)."""
         if outcome not in OUTCOMES:
             raise SendError(f"unknown run outcome {outcome!r}")
-        self._db.execute(
-            "UPDATE runs SET ended = ?, outcome = ?, reason = ?, address = ?, "
-            "reply = ?, sent = ? WHERE id = ?",
-            (
-                _now(),
-                outcome,
-                printable(reason),
-                address,
-                printable(reply),
-                sent,
-                run.id,
-            ),
-        )
+        with self._mutex:
+            self._sync(durable=True)  # and with it every write of the run
+            try:
+                self._db.execute(
+                    "UPDATE runs SET ended = ?, outcome = ?, reason = ?, address = ?, "
+                    "reply = ?, sent = ? WHERE id = ?",
+                    (
+                        _now(),
+                        outcome,
+                        printable(reason),
+                        address,
+                        printable(reply),
+                        sent,
+                        run.id,
+                    ),
+                )
+            finally:
+                self._sync(durable=False)
 
     def runs(self) -> list[Run]:
         """Every run, oldest first (none in a journal of schema 1, read-only)."""
@@ -574,10 +633,11 @@ class Journal:
         self._set(key, "reply = ?", printable(reply))
 
     def _set(self, key: str, assignments: str, *values: object) -> None:
-        cursor = self._db.execute(
-            f"UPDATE recipients SET {assignments}, changed = ? WHERE key = ?",
-            (*values, _now(), key),
-        )
+        with self._mutex:
+            cursor = self._db.execute(
+                f"UPDATE recipients SET {assignments}, changed = ? WHERE key = ?",
+                (*values, _now(), key),
+            )
         if cursor.rowcount != 1:
             raise SendError(f"{self.path}: {key} is not in this journal")
 
@@ -630,7 +690,9 @@ def _entry(row: Sequence[object]) -> Entry:
 def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
     try:
         if create:
-            db = sqlite3.connect(path, isolation_level=None, timeout=10)
+            db = sqlite3.connect(
+                path, isolation_level=None, timeout=10, check_same_thread=False
+            )
         else:
             db = sqlite3.connect(
                 f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
@@ -651,7 +713,7 @@ def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
                     db.close()
                     raise SendError(f"{path} is not a bulletin journal")
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA synchronous = NORMAL")  # FULL for "sending" only
             if version == 0:
                 db.executescript(
                     f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
