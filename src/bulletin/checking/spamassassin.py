@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +120,10 @@ def spamassassin(
         BulletinError: SpamAssassin is not installed, fails, takes too long or
             prints no report.
     """
+    # Imported here: only `check --spam` runs a program, and every build checks.
+    import subprocess
+    import tempfile
+
     program = require_spamassassin(executable)
     with tempfile.TemporaryDirectory(prefix="bulletin-spamassassin-") as folder:
         prefs = Path(folder) / "user_prefs"
