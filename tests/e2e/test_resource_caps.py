@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bulletin.loading.frontmatter import MAX_FRONT_MATTER_CHARS
-from bulletin.loading.markdown import MAX_BLOCKS
+from bulletin.loading.limits import MAX_BLOCKS
 from bulletin.loading.textfile import MAX_FILE_BYTES
 from bulletin.model.blocks import MAX_LIST_DEPTH
 from bulletin.model.text import MAX_TEXT_CHARS

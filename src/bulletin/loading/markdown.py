@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, Location
 from bulletin.loading.boxes import BoxError, make_block
+from bulletin.loading.limits import comment_problem, stream_problem
 from bulletin.loading.mdtokens import (
     FOOTNOTE_INSIDE,
-    MAX_NESTING,
     block_parser,
     closing,
     list_items,
@@ -49,7 +49,6 @@ from bulletin.loading.notes import Notes, Place
 from bulletin.loading.paths import within
 from bulletin.loading.tables import caption_of, read_table, table_mistake
 from bulletin.model.blocks import (
-    MAX_LIST_DEPTH,
     Block,
     BulletList,
     Divider,
@@ -122,43 +121,12 @@ def parse_body(
     reader = _Reader(body.split("\n"), file, first_line, base_dir)
     reader.image_roots = image_roots
     tokens = block_parser().parse(body)
-    too_deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
-    if too_deep is not None:
-        reader.fail(
-            ContentError(
-                "blocks are nested too deeply here (lists inside lists or quotes "
-                "inside quotes) and the rest would be lost; nest lists at most "
-                f"{MAX_LIST_DEPTH} levels deep"
-            ),
-            _nearest_map(tokens, too_deep),
-        )
-        return reader.finish()
-    tops = [t for t in tokens if t.level == 0 and t.nesting >= 0 and t.map]
-    if len(tops) > MAX_BLOCKS:
-        reader.fail(
-            ContentError(
-                f"the edition has more than {MAX_BLOCKS:,} blocks (headings, "
-                "paragraphs, lists, pictures...), far more than one bulletin holds; "
-                "split it into several editions"
-            ),
-            tops[MAX_BLOCKS].map,
-        )
+    problem = stream_problem(tokens)
+    if problem is not None:
+        reader.fail(*problem)
         return reader.finish()
     reader.read(tokens)
     return reader.finish()
-
-
-MAX_BLOCKS = 10_000
-"""The most headings and blocks one edition may hold (an annual report has a few
-hundred): past this, building would take minutes and the email is unreadable."""
-
-
-def _nearest_map(tokens: list[Token], token: Token) -> list[int] | None:
-    """The line span of ``token``, or of the nearest token before it that has one."""
-    for earlier in reversed(tokens[: tokens.index(token) + 1]):
-        if earlier.map:
-            return earlier.map
-    return None
 
 
 class _Reader:
@@ -235,25 +203,9 @@ class _Reader:
 
     def comment(self, token: Token) -> None:
         """Refuse a comment that would hide the editor's text after it."""
-        content = token.content.rstrip()
-        if "-->" not in content:
-            self.fail(
-                ContentError(
-                    "this <!-- comment is never closed, so everything after it "
-                    "would be left out; end it with --> where the note ends",
-                    fragment="<!--",
-                ),
-                token.map,
-            )
-        elif content.rpartition("-->")[2].strip():
-            self.fail(
-                ContentError(
-                    "text after --> on the same line is left out with the comment; "
-                    "put it on a line of its own",
-                    fragment="-->",
-                ),
-                token.map,
-            )
+        problem = comment_problem(token)
+        if problem is not None:
+            self.fail(problem, token.map)
 
     def block(self, tokens: list[Token], index: int) -> int:
         """Read the block starting at ``tokens[index]``; return the index after it."""

@@ -41,9 +41,9 @@ def check_link(url: str, *, what: str = "link") -> str:
             f"{what} URL {url!r} contains a space or control character; "
             "encode spaces as %20"
         )
-    if _UNSAFE.search(url):
+    if unsafe := _UNSAFE.search(url):
         raise ContentError(
-            f"{what} URL {url!r} contains {_UNSAFE.search(url).group()!r}, which an "  # type: ignore[union-attr]  # just matched
+            f"{what} URL {url!r} contains {unsafe.group()!r}, which an "
             "address never holds as it is; encode it (e.g. %3C for <) or remove it"
         )
     parts = split_url(url, what=what)
