@@ -24,13 +24,16 @@
     :::
 
 A box opens with ``:::`` and its kind (``button``, ``event``, ``callout``,
-``contact``), optionally followed by a title, and closes with a ``:::`` line.
+``contact``), optionally followed by a title and an audience tag (``{for
+schools}``, see :mod:`bulletin.loading.audiencetags`), and closes with a
+``:::`` line.
 Events and contacts hold ``key: value`` lines; a callout holds Markdown text;
 a button holds one link.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable
@@ -38,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError
+from bulletin.loading.audiencetags import split_tag
 from bulletin.loading.datewords import parse_dates
 from bulletin.model.blocks import Block, Button, Callout, Contact, Event
 
@@ -76,6 +80,8 @@ class Box:
     """The 0-based line of the first line inside, in the Markdown body."""
     closed: bool
     """False when the file ended before a closing ``:::``."""
+    audiences: frozenset[str] = frozenset()
+    """The audiences the box is for (``{for ...}`` ending its opening line)."""
 
 
 def box_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -131,7 +137,9 @@ def _button(box: Box) -> Block:
             box.first_line,
         )
     try:
-        return Button(match.group(1).strip(), match.group(2))
+        return Button(
+            match.group(1).strip(), match.group(2), audiences=box.audiences
+        )
     except ContentError as error:
         for number, line in enumerate(box.lines, start=box.first_line):
             column = line.find(match.group(2))
@@ -148,7 +156,7 @@ def _callout(box: Box) -> Block:
             "the callout box is empty; write its text between the ::: lines",
             box.first_line,
         )
-    return Callout(text, title=box.title or None)
+    return Callout(text, title=box.title or None, audiences=box.audiences)
 
 
 def _pairs(box: Box, keys: tuple[str, ...]) -> dict[str, tuple[str, int]]:
@@ -213,6 +221,7 @@ def _event(box: Box) -> Block:
             location=_get(pairs, "location"),
             details=_get(pairs, "details"),
             link=_get(pairs, "link"),
+            audiences=box.audiences,
         ),
     )
 
@@ -229,6 +238,7 @@ def _contact(box: Box) -> Block:
             phone=_get(pairs, "phone"),
             email=_get(pairs, "email"),
             website=_get(pairs, "website"),
+            audiences=box.audiences,
         ),
     )
 
@@ -292,4 +302,8 @@ def make_block(box: Box) -> Block:
             else "use " + ", ".join(f"::: {kind}" for kind in BOX_KINDS)
         )
         raise BoxError(f"there is no ::: {box.kind} box; {hint}", box.first_line - 1)
-    return make(box)
+    try:
+        title, audiences = split_tag(box.title)
+    except ContentError as error:
+        raise BoxError(error.message, box.first_line - 1) from None
+    return make(dataclasses.replace(box, title=title, audiences=audiences))

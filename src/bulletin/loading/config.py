@@ -87,6 +87,8 @@ SETTINGS_KEYS: Mapping[str, Kind] = {
     "image_base_url": TEXT,
     "date_format": TEXT,
     "show_date": FLAG,
+    "audiences": TEXTS,
+    "no_audience": TEXT,
     "strings": STRINGS,
     "utm": Table(
         {

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, Location
+from bulletin.loading.audiencetags import split_tag
 from bulletin.loading.boxes import BoxError, make_block
 from bulletin.loading.limits import comment_problem, stream_problem
 from bulletin.loading.mdtokens import (
@@ -102,6 +103,8 @@ class _Part:
     closed: int | None = None
     """The 0-based line of the section's ``::: closing``, once read."""
     footnotes: dict[str, Text] = field(default_factory=dict)
+    audiences: frozenset[str] = frozenset()
+    """The audiences a ``{for ...}`` tag ending the heading names."""
 
 
 def parse_body(
@@ -300,8 +303,16 @@ class _Reader:
         line = token.map[0] if token.map else 0
         level = int(token.tag[1])
         link: str | None = None
+        audiences: frozenset[str] = frozenset()
         try:
-            parsed = Text.markdown(inline.content)
+            words, audiences = split_tag(inline.content)
+            if audiences and level > 2:
+                raise ContentError(
+                    f"a {'#' * level} heading cannot be tagged for an audience; tag "
+                    "its article (## ... {for ...}) or section (# ... {for ...})",
+                    fragment="{",
+                )
+            parsed = Text.markdown(words)
             text = str(parsed).strip()
             link = _heading_link(parsed, level)
             if parsed.footnotes():
@@ -323,7 +334,9 @@ class _Reader:
             self.fail(error, token.map)
             text, link = "", None
         if level == 1:
-            self.section = _Part(text, line, link, failed=not text)
+            self.section = _Part(
+                text, line, link, failed=not text, audiences=audiences
+            )
             self.article = None
             self.parts.append(self.section)
         elif (
@@ -340,7 +353,9 @@ class _Reader:
             # What is under it is the article's, reported with it: never built.
             self.article = _Part(text, line, link, failed=True)
         elif level == 2 and self.section is not None:
-            self.article = _Part(text, line, link, failed=not text)
+            self.article = _Part(
+                text, line, link, failed=not text, audiences=audiences
+            )
             self.section.articles.append(self.article)
         elif level == 3 and self.article is not None:
             if text:
@@ -523,6 +538,12 @@ class _Reader:
             mistake = (
                 "the closing box is never closed; end it with a line holding only :::"
             )
+        elif token.meta["title"].strip().startswith("{"):
+            mistake = (
+                "a ::: closing box cannot be tagged for an audience: it ends the "
+                "section for whoever reads it; tag the section (# ... {for ...}), or "
+                "put a tagged ::: callout inside the box"
+            )
         elif token.meta["title"]:
             mistake = (
                 f"write ::: closing alone on its line; put {token.meta['title']!r} "
@@ -553,6 +574,7 @@ class _Reader:
                             item.blocks,
                             link=item.link,
                             footnotes=item.footnotes,
+                            audiences=item.audiences,
                         )
                     )
                     self.result.lines[id(articles[-1])] = item.line + self.offset + 1
@@ -566,6 +588,7 @@ class _Reader:
                     link=part.link,
                     closing=part.closing,
                     footnotes=part.footnotes,
+                    audiences=part.audiences,
                 )
                 self.result.lines[id(section)] = part.line + self.offset + 1
                 self.result.sections.append(section)

@@ -44,6 +44,7 @@ from bulletin.loading.paths import within
 from bulletin.loading.schema import DATE, FLAG, TEXT, Kind, check_table
 from bulletin.loading.textfile import read_text
 from bulletin.model.blocks import Paragraph
+from bulletin.model.audiences import check_tags
 from bulletin.model.edition import Edition
 from bulletin.model.settings import Settings
 
@@ -220,6 +221,11 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
             )
         except ContentError as error:
             errors.append(_placed(error, front, path))
+    if edition is not None:
+        errors.extend(
+            ContentError(error.message, Location(file=path, line=parsed.lines.get(id(part))))
+            for part, error in check_tags(edition, settings.audiences)
+        )
     errors.sort(
         key=lambda error: (error.location.line or 0, error.location.column or 0)
     )

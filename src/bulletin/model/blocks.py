@@ -22,6 +22,7 @@ from typing import Literal, TypeAlias, get_args
 from bulletin.errors import ContentError
 from bulletin.model.headers import is_header_safe
 from bulletin.model.links import check_link, is_email_address, split_url
+from bulletin.model.tags import audience_names
 from bulletin.model.text import Text, TextLike
 
 __all__ = [
@@ -86,6 +87,14 @@ def _required_text(value: TextLike, what: str, field: str) -> Text:
     if not text:
         raise ContentError(f"{field} is empty").within(what)
     return text
+
+
+def _audiences(names: Iterable[str], what: str) -> frozenset[str]:
+    """A box's audience tags, checked (see :func:`~bulletin.model.tags.audience_names`)."""
+    try:
+        return audience_names(names)
+    except ContentError as error:
+        raise ContentError(error.message, key=("audiences",)).within(what) from None
 
 
 def _link(url: str | None, what: str) -> str | None:
@@ -339,11 +348,20 @@ class Button:
     """The button's words, e.g. "Book your place"."""
     href: str
     """Where it goes."""
+    audiences: frozenset[str]
+    """The audiences it is for (see :mod:`bulletin.model.audiences`); empty: everyone."""
 
-    def __init__(self, label: str, href: str) -> None:
+    def __init__(
+        self, label: str, href: str, *, audiences: Iterable[str] = ()
+    ) -> None:
         if not label or not label.strip():
             raise ContentError("button has no label").within("button")
-        _set(self, label=label.strip(), href=_link(href, "button"))
+        _set(
+            self,
+            label=label.strip(),
+            href=_link(href, "button"),
+            audiences=_audiences(audiences, "button"),
+        )
 
 
 @dataclass(frozen=True, init=False, slots=True)
@@ -409,6 +427,8 @@ class Contact:
     """An email address, linked with mailto:."""
     website: str | None
     """A web address; ``www.example.org`` is linked as https://www.example.org."""
+    audiences: frozenset[str]
+    """The audiences it is for (see :mod:`bulletin.model.audiences`); empty: everyone."""
 
     def __init__(
         self,
@@ -419,6 +439,7 @@ class Contact:
         phone: str | None = None,
         email: str | None = None,
         website: str | None = None,
+        audiences: Iterable[str] = (),
     ) -> None:
         if isinstance(address, str):
             address = [line.strip() for line in address.split(",")]
@@ -446,6 +467,7 @@ class Contact:
             phone=phone.strip() if phone else None,
             email=email,
             website=website,
+            audiences=_audiences(audiences, "contact"),
         )
 
     @property
@@ -484,6 +506,8 @@ class Event:
     """A short description."""
     link: str | None
     """Where to book or read more."""
+    audiences: frozenset[str]
+    """The audiences it is for (see :mod:`bulletin.model.audiences`); empty: everyone."""
 
     def __init__(
         self,
@@ -495,6 +519,7 @@ class Event:
         location: str | None = None,
         details: TextLike | None = None,
         link: str | None = None,
+        audiences: Iterable[str] = (),
     ) -> None:
         if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
             raise ContentError(
@@ -528,6 +553,7 @@ class Event:
             location=location,
             details=details_text,
             link=checked_link,
+            audiences=_audiences(audiences, "event"),
         )
 
 
@@ -539,9 +565,22 @@ class Callout:
     """The note."""
     title: str | None
     """A title; the layout's "More information" when None."""
+    audiences: frozenset[str]
+    """The audiences it is for (see :mod:`bulletin.model.audiences`); empty: everyone."""
 
-    def __init__(self, text: TextLike, *, title: str | None = None) -> None:
-        _set(self, text=_required_text(text, "callout", "callout text"), title=title)
+    def __init__(
+        self,
+        text: TextLike,
+        *,
+        title: str | None = None,
+        audiences: Iterable[str] = (),
+    ) -> None:
+        _set(
+            self,
+            text=_required_text(text, "callout", "callout text"),
+            title=title,
+            audiences=_audiences(audiences, "callout"),
+        )
 
 
 Align: TypeAlias = Literal["left", "center", "right"]

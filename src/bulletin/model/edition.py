@@ -48,6 +48,7 @@ from bulletin.model.blocks import (
 )
 from bulletin.model.headers import is_header_safe
 from bulletin.model.links import check_link
+from bulletin.model.tags import audience_names
 from bulletin.model.text import Text, TextLike
 
 __all__ = ["SUBHEADING_OUTSIDE", "Article", "Edition", "Section"]
@@ -140,6 +141,13 @@ def _heading_link(url: str | None, what: str) -> str | None:
         raise ContentError(error.message, key=("link",)) from None
 
 
+def _tags(names: Iterable[str], where: str) -> frozenset[str]:
+    try:
+        return audience_names(names)
+    except ContentError as error:
+        raise ContentError(error.message, key=("audiences",)).within(where) from None
+
+
 def _heading(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ContentError(f"{what} has no heading")
@@ -228,9 +236,11 @@ class _Blocks:
             lambda: Image(src, alt, width=width, link=link, caption=caption)
         )
 
-    def button(self, label: str, href: str) -> Self:
-        """Append a button."""
-        return self._append(lambda: Button(label, href))
+    def button(
+        self, label: str, href: str, *, audiences: Iterable[str] = ()
+    ) -> Self:
+        """Append a button (for ``audiences`` only, when given)."""
+        return self._append(lambda: Button(label, href, audiences=audiences))
 
     def quote(self, text: TextLike, attribution: TextLike | None = None) -> Self:
         """Append a quotation."""
@@ -251,9 +261,15 @@ class _Blocks:
         """Append a horizontal rule."""
         return self._append(Divider)
 
-    def callout(self, text: TextLike, *, title: str | None = None) -> Self:
-        """Append a "more information" callout."""
-        return self._append(lambda: Callout(text, title=title))
+    def callout(
+        self,
+        text: TextLike,
+        *,
+        title: str | None = None,
+        audiences: Iterable[str] = (),
+    ) -> Self:
+        """Append a "more information" callout (for ``audiences`` only, when given)."""
+        return self._append(lambda: Callout(text, title=title, audiences=audiences))
 
     def event(
         self,
@@ -265,8 +281,9 @@ class _Blocks:
         location: str | None = None,
         details: TextLike | None = None,
         link: str | None = None,
+        audiences: Iterable[str] = (),
     ) -> Self:
-        """Append an event."""
+        """Append an event (for ``audiences`` only, when given)."""
         return self._append(
             lambda: Event(
                 title,
@@ -276,6 +293,7 @@ class _Blocks:
                 location=location,
                 details=details,
                 link=link,
+                audiences=audiences,
             )
         )
 
@@ -293,12 +311,16 @@ class Article(_Blocks):
     footnotes: dict[str, Text] = field(default_factory=dict)
     """The notes ``[^label]`` in the article's text refers to, by label; shown,
     numbered, at the end of the article. Add one with :meth:`footnote`."""
+    audiences: frozenset[str] = frozenset()
+    """The audiences the article is for (any iterable of names is taken); empty:
+    everyone. See :mod:`bulletin.model.audiences`."""
 
     _subheadings = True
 
     def __post_init__(self) -> None:
         self._where = f"article {self.heading!r}"
         self.heading = _heading(self.heading, "article")
+        self.audiences = _tags(self.audiences, self._where)
         try:
             self.link = _heading_link(self.link, "article")
         except ContentError as error:
@@ -332,10 +354,14 @@ class Section(_Blocks):
     footnotes: dict[str, Text] = field(default_factory=dict)
     """The notes ``[^label]`` in the section's own text (its blocks and
     closing) refers to; an article's notes belong to the article."""
+    audiences: frozenset[str] = frozenset()
+    """The audiences the section is for (any iterable of names is taken);
+    empty: everyone. See :mod:`bulletin.model.audiences`."""
 
     def __post_init__(self) -> None:
         self._where = f"section {self.heading!r}"
         self.heading = _heading(self.heading, "section")
+        self.audiences = _tags(self.audiences, self._where)
         try:
             self.link = _heading_link(self.link, "section")
         except ContentError as error:
@@ -356,13 +382,15 @@ class Section(_Blocks):
         blocks: Iterable[Block | TextLike] = (),
         *,
         link: str | None = None,
+        audiences: Iterable[str] = (),
     ) -> Article:
-        """Append an article and return it, for adding its blocks."""
+        """Append an article (for ``audiences`` only, when given) and return it."""
         try:
             article = Article(
                 heading,
                 _blocks(blocks, f"article {heading!r}", subheadings=True),
                 link=link,
+                audiences=_tags(audiences, f"article {heading!r}"),
             )
         except ContentError as error:
             raise error.within(self._where) from None
@@ -436,9 +464,15 @@ class Edition:
         blocks: Sequence[Block | TextLike] = (),
         *,
         link: str | None = None,
+        audiences: Iterable[str] = (),
     ) -> Section:
-        """Append a section and return it, for adding blocks fluently."""
-        section = Section(heading, _blocks(blocks, f"section {heading!r}"), link=link)
+        """Append a section (for ``audiences`` only, when given) and return it."""
+        section = Section(
+            heading,
+            _blocks(blocks, f"section {heading!r}"),
+            link=link,
+            audiences=_tags(audiences, f"section {heading!r}"),
+        )
         self.sections.append(section)
         return section
 

@@ -54,6 +54,10 @@ class Rendered:
     """A file-name form of the title, e.g. ``dscp-newsletter-january-2025``."""
     fields: frozenset[str]
     """The personal fields the HTML and text ask for, e.g. ``unsubscribe_url``."""
+    variant: frozenset[str] = frozenset()
+    """The audiences whose tagged parts the email holds (besides the untagged
+    ones): empty for an edition that tags nothing, or for the untagged parts
+    alone. The web copy always holds every part."""
 
     @property
     def embedded(self) -> tuple[Asset, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -19,10 +19,12 @@ from bulletin.errors import ContentError
 from bulletin.model.blocks import Contact, Image
 from bulletin.model.headers import is_header_safe
 from bulletin.model.links import check_link, is_email_address
+from bulletin.model.tags import MAX_AUDIENCES, audience_names
 from bulletin.model.text import Text, TextLike
 
 __all__ = [
     "DATE_FIELDS",
+    "NO_AUDIENCE",
     "DEFAULT_LAYOUT",
     "FONT_STACK",
     "LIST_ID",
@@ -44,6 +46,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 LIST_ID = re.compile(r"(?=.{3,200}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 """A list id (RFC 2919): dot-separated words, ending in a domain the sender owns."""
+
+NO_AUDIENCE = ("untagged", "everything")
+"""What :attr:`Settings.no_audience` may say a reader in no audience gets."""
 
 UTM_PARAMETERS = ("source", "medium", "campaign", "content", "term")
 """The campaign parameters :attr:`Settings.utm` may set."""
@@ -160,6 +165,36 @@ def _check_archive_url(url: str) -> None:
         ).within("settings")
 
 
+def _declared(audiences: Iterable[str]) -> tuple[str, ...]:
+    """The declared audiences, each checked and in canonical form, in the order given."""
+    if isinstance(audiences, str):
+        audiences = [audiences]
+    declared: list[str] = []
+    for number, name in enumerate(audiences):
+        try:
+            (canonical,) = audience_names([name]) or {""}
+        except ContentError as error:
+            raise ContentError(error.message, key=("audiences",)).within(
+                "settings"
+            ) from None
+        if not canonical:
+            continue
+        if canonical in declared:
+            raise ContentError(
+                f"audience {name!r} is declared twice (names are compared without "
+                "case); list it once",
+                key=("audiences",),
+            ).within("settings")
+        declared.append(canonical)
+        if number >= MAX_AUDIENCES:
+            raise ContentError(
+                f"more than {MAX_AUDIENCES} audiences are declared; group readers "
+                "into fewer, or keep a list per group",
+                key=("audiences",),
+            ).within("settings")
+    return tuple(declared)
+
+
 @dataclass(frozen=True, init=False, slots=True)
 class Settings:
     """Organisation settings that override the layout's defaults."""
@@ -214,6 +249,14 @@ class Settings:
     utm_domains: tuple[str, ...]
     """Only links to these domains (and their subdomains) are tagged; all
     http(s) links when empty."""
+    audiences: tuple[str, ...]
+    """The audiences the organisation writes for, e.g. ``("schools",
+    "health")``: the names parts of an edition may be tagged with and the
+    recipient list's ``audiences`` column may hold (in canonical form: see
+    :func:`~bulletin.model.tags.audience_names`)."""
+    no_audience: str
+    """What a reader in no audience gets: ``"untagged"`` (the parts tagged for
+    nobody) or ``"everything"``."""
 
     def __init__(
         self,
@@ -238,6 +281,8 @@ class Settings:
         layout_paths: tuple[Path, ...] = (),
         utm: Mapping[str, str] | None = None,
         utm_domains: tuple[str, ...] = (),
+        audiences: Iterable[str] = (),
+        no_audience: str = "untagged",
     ) -> None:
         colours = dict(colours or {})
         for name, value in colours.items():
@@ -317,6 +362,13 @@ class Settings:
         domains = tuple(
             domain.strip().lower().removeprefix("www.") for domain in utm_domains
         )
+        declared = _declared(audiences)
+        if no_audience not in NO_AUDIENCE:
+            raise ContentError(
+                f"no_audience {no_audience!r} must be 'untagged' (readers in no "
+                "audience get the parts tagged for nobody) or 'everything'",
+                key=("no_audience",),
+            ).within("settings")
         values: dict[str, object] = {
             "publisher": publisher,
             "logo": logo,
@@ -340,6 +392,8 @@ class Settings:
             "layout_paths": tuple(Path(path) for path in layout_paths),
             "utm": MappingProxyType(utm),
             "utm_domains": domains,
+            "audiences": declared,
+            "no_audience": no_audience,
         }
         for key, item in values.items():
             object.__setattr__(self, key, item)

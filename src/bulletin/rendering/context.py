@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import assert_never
+from typing import TypeAlias, assert_never
 
 from bulletin.errors import ContentError
 from bulletin.model.blocks import (
@@ -21,17 +21,19 @@ from bulletin.model.blocks import (
     Subheading,
     Table,
 )
-from bulletin.model.edition import Edition, Section
+from bulletin.model.audiences import Selection, describe
+from bulletin.model.edition import Article, Edition, Section
 from bulletin.model.fields import UNSUBSCRIBE_URL, marker
 from bulletin.model.settings import Settings
 from bulletin.model.slugs import slugify
+from bulletin.model.tags import tags_of
 from bulletin.model.text import Emphasis, Link, Run, Strong, Text
 from bulletin.model.walk import footnote_labels, nested_blocks
 from bulletin.rendering.dates import format_date, format_range
 from bulletin.rendering.layouts import Layout
 from bulletin.rendering.palette import palette
 
-__all__ = ["Footnotes", "Heading", "ImageRef", "Note", "Page"]
+__all__ = ["AudienceLabel", "Footnotes", "Heading", "ImageRef", "Item", "Note", "Page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,18 @@ class Footnotes:
     """The notes, in number order."""
 
 
+@dataclass(frozen=True, slots=True)
+class AudienceLabel:
+    """Who a tagged part is for, shown above it on the web copy: "For schools"."""
+
+    text: str
+    """The words, e.g. "For health and schools"."""
+
+
+Item: TypeAlias = Heading | Footnotes | AudienceLabel | Block
+"""What a section's flow holds: its headings, blocks, notes and labels."""
+
+
 def anchors(sections: list[Section]) -> tuple[str, ...]:
     """One unique anchor id per section, from its heading."""
     seen: dict[str, int] = {}
@@ -93,6 +107,29 @@ def anchors(sections: list[Section]) -> tuple[str, ...]:
         seen[base] = count + 1
         ids.append(base if count == 0 else f"{base}-{count + 1}")
     return tuple(ids)
+
+
+def _selected_anchors(
+    selection: Selection,
+    section_anchors: tuple[str, ...],
+    article_anchors: tuple[tuple[str, ...], ...],
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The whole edition's anchors of the parts ``selection`` keeps."""
+    by_part: dict[int, str] = {}
+    for section, anchor, inner in zip(
+        selection.whole.sections, section_anchors, article_anchors, strict=True
+    ):
+        by_part[id(section)] = anchor
+        for article, article_anchor in zip(section.articles, inner, strict=True):
+            by_part[id(article)] = article_anchor
+    sections = selection.edition.sections
+    return (
+        tuple(by_part[id(selection.original(section))] for section in sections),
+        tuple(
+            tuple(by_part[id(selection.original(article))] for article in section.articles)
+            for section in sections
+        ),
+    )
 
 
 def _is_subheading(paragraph: Paragraph) -> bool:
@@ -265,6 +302,13 @@ class Page:
     digest: bool = False
     """True for an email that shows each article's first paragraph and a link
     to the rest on the web copy."""
+    selection: Selection | None = None
+    """The variant ``edition`` is, when it was selected for some audiences
+    from a larger one: its anchors are those of the whole edition, so that a
+    digest's links reach the right part of the web copy."""
+    labels: bool = False
+    """True to show who each tagged part is for (the web copy, which shows
+    every part)."""
     colours: Mapping[str, str] = field(init=False)
     font_stack: str = field(init=False)
     words: Mapping[str, str] = field(init=False)
@@ -289,16 +333,21 @@ class Page:
         set_(self, "colours", palette(layout.colours, settings.colours))
         set_(self, "font_stack", settings.font_stack or layout.font_stack)
         set_(self, "words", layout.words(edition.language, settings.strings))
-        set_(self, "anchors", anchors(edition.sections))
-        set_(self, "article_anchors", _article_anchors(edition.sections, self.anchors))
-        set_(self, "features", _features(edition))
+        whole = edition if self.selection is None else self.selection.whole
+        section_anchors = anchors(whole.sections)
+        article_anchors = _article_anchors(whole.sections, section_anchors)
         set_(
             self,
             "subheading_anchors",
-            _subheading_anchors(
-                edition.sections, (self.anchors, *self.article_anchors)
-            ),
+            _subheading_anchors(whole.sections, (section_anchors, *article_anchors)),
         )
+        if self.selection is not None and whole is not edition:
+            section_anchors, article_anchors = _selected_anchors(
+                self.selection, section_anchors, article_anchors
+            )
+        set_(self, "anchors", section_anchors)
+        set_(self, "article_anchors", article_anchors)
+        set_(self, "features", _features(edition))
         taken = {
             *self.anchors,
             *(anchor for group in self.article_anchors for anchor in group),
@@ -331,14 +380,15 @@ class Page:
         """The width inside the side gutters: the widest an image is shown."""
         return self.layout.width - 2 * self.layout.gutter
 
-    def outline(self, index: int) -> list[Heading | Footnotes | Block]:
+    def outline(self, index: int) -> list[Item]:
         """Section ``index`` as one flow: its heading, blocks, then each article's."""
         section = self.edition.sections[index]
-        items: list[Heading | Footnotes | Block] = [
-            Heading(2, section.heading, self.anchors[index], section.link)
+        items: list[Item] = [
+            Heading(2, section.heading, self.anchors[index], section.link),
+            *self.label(section),
         ]
         shown = self.shown(section.blocks, self.anchors[index], section.heading)
-        items.extend(shown)
+        items.extend(self.labelled(shown))
         items.extend(self.footnotes(shown))
         for article, anchor in zip(
             section.articles, self.article_anchors[index], strict=True
@@ -348,15 +398,38 @@ class Page:
                     3, article.heading, None if self.personal else anchor, article.link
                 )
             )
+            items.extend(self.label(article))
             shown = self.shown(article.blocks, anchor, article.heading)
             items.extend(
                 self.subheading(block) if isinstance(block, Subheading) else block
-                for block in shown
+                for block in self.labelled(shown)
             )
             items.extend(self.footnotes(shown))
         closing = self.closing(section)
-        items.extend(closing)
+        items.extend(self.labelled(closing))
         items.extend(self.footnotes(closing))
+        return items
+
+    @property
+    def intro(self) -> list[Item]:
+        """The edition's introduction, with who each tagged box is for on the web copy."""
+        return self.labelled(self.edition.intro)
+
+    def label(self, part: Section | Article | Block) -> list[AudienceLabel]:
+        """Who ``part`` is for, when it is tagged and this output shows it (the web copy)."""
+        tags = tags_of(part)
+        if not (self.labels and tags):
+            return []
+        return [AudienceLabel(self.words["for_audiences"].replace("{audiences}", describe(tags)))]
+
+    def labelled(self, blocks: list[Block]) -> list[Item]:
+        """``blocks``, each tagged one after who it is for (on the web copy)."""
+        if not self.labels:
+            return list(blocks)
+        items: list[Item] = []
+        for block in blocks:
+            items.extend(self.label(block))
+            items.append(block)
         return items
 
     def closing(self, section: Section) -> list[Block]:

@@ -22,12 +22,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bulletin.errors import ContentError
+from bulletin.model.audiences import check_tags, select, tagged_audiences, variant_of
 from bulletin.model.blocks import Block, Image
 from bulletin.model.edition import Edition
 from bulletin.model.fields import field_names, public_html
 from bulletin.model.rendered import Asset, Rendered
 from bulletin.model.settings import Settings
 from bulletin.model.slugs import slugify
+from bulletin.model.tags import audience_names
 from bulletin.model.tree import check_tree
 from bulletin.model.walk import nested_blocks
 from bulletin.rendering.context import Page
@@ -40,7 +42,14 @@ from bulletin.rendering.template import render_css, render_mjml
 from bulletin.rendering.tracking import tag_html, tag_text
 from bulletin.rendering.validate import check_mjml
 
-__all__ = ["Rendered", "collect_images", "render", "render_web"]
+__all__ = [
+    "Rendered",
+    "check_audiences",
+    "collect_images",
+    "render",
+    "render_variants",
+    "render_web",
+]
 
 
 def render(
@@ -50,6 +59,7 @@ def render(
     layout: str | Path | Layout = DEFAULT_LAYOUT,
     base_dir: Path | None = None,
     digest: bool = False,
+    audiences: Iterable[str] = (),
 ) -> Rendered:
     """Render ``edition`` to send-ready HTML, plain text and images.
 
@@ -64,10 +74,15 @@ def render(
         digest: send a digest: each article's first paragraph and a "Read
             more" link into the web copy (which stays whole). Needs
             ``settings.view_online_url``.
+        audiences: the email of a reader in these audiences: the untagged
+            parts and those tagged for any of them. None of them gives what
+            a reader in no audience gets (``settings.no_audience``). The web
+            copy always shows every part, each tagged one labelled.
 
     Raises:
-        ContentError: the edition holds something that is not a block, or an
-            image is missing or unreadable.
+        ContentError: the edition holds something that is not a block, an
+            audience that is not declared, or an image is missing or
+            unreadable.
         LayoutError: the layout is unknown, broken, or emits invalid MJML.
         RenderError: mjml-python or premailer failed.
 
@@ -79,8 +94,45 @@ def render(
         >>> render(edition).subject
         'News'
     """
+    wanted = audience_names(audiences)
+    return render_variants(
+        edition,
+        settings,
+        [wanted],
+        layout=layout,
+        base_dir=base_dir,
+        digest=digest,
+    )[wanted]
+
+
+def render_variants(
+    edition: Edition,
+    settings: Settings | None = None,
+    readers: Iterable[frozenset[str]] = (frozenset(),),
+    *,
+    layout: str | Path | Layout = DEFAULT_LAYOUT,
+    base_dir: Path | None = None,
+    digest: bool = False,
+) -> dict[frozenset[str], Rendered]:
+    """Render ``edition`` once for each variant its ``readers`` get.
+
+    Args:
+        readers: the audiences of each group of readers (as canonical names:
+            see :func:`~bulletin.model.tags.audience_names`); an empty set is
+            a reader in no audience.
+        edition, settings, layout, base_dir, digest: as :func:`render`.
+
+    Returns:
+        Each of ``readers`` with its email. Readers who see the same parts
+        share one render (one :class:`Rendered`); the pictures and the web
+        copy are prepared once for all.
+
+    Raises:
+        ContentError, LayoutError, RenderError: as :func:`render`.
+    """
     check_tree(edition)
     settings = settings or Settings()
+    check_audiences(edition, settings)
     if not isinstance(layout, Layout):
         layout = load_layout(layout, settings.layout_paths)
     folder = base_dir if base_dir is not None else Path.cwd()
@@ -95,19 +147,46 @@ def render(
     web_images, _ = prepare_images(
         wanted, folder, base_url=settings.image_base_url, web=True
     )
-    email = Page(
-        edition, settings, layout, personal=True, images=email_images, digest=digest
+    tagged = tagged_audiences(edition)
+    web = Page(
+        edition,
+        settings,
+        layout,
+        personal=False,
+        images=web_images,
+        labels=bool(tagged),
     )
-    web = Page(edition, settings, layout, personal=False, images=web_images)
+    web_html = _web_html(web)
+    rendered: dict[frozenset[str], Rendered] = {}
+    result: dict[frozenset[str], Rendered] = {}
+    for audiences in readers:
+        seen = audiences or (None if settings.no_audience == "everything" else audiences)
+        variant = variant_of(seen, tagged)
+        if variant not in rendered:
+            selection = select(edition, variant)
+            email = Page(
+                selection.edition,
+                settings,
+                layout,
+                personal=True,
+                images=email_images,
+                digest=digest,
+                selection=selection,
+            )
+            rendered[variant] = _email(email, web_html, assets, variant)
+        result[audiences] = rendered[variant]
+    return result
 
-    source = f"layout {layout.name!r}"
+
+def _email(
+    email: Page, web_html: str, assets: tuple[Asset, ...], variant: frozenset[str]
+) -> Rendered:
+    """The email ``email`` is, with the web copy and pictures of the whole edition."""
+    edition, settings, layout = email.edition, email.settings, email.layout
     email_mjml = render_mjml(email)
-    check_mjml(email_mjml, source=source)
+    check_mjml(email_mjml, source=f"layout {layout.name!r}")
     css = render_css(email)
     html = inline_css(compile_mjml(email_mjml), css)
-
-    web_html = _web_html(web)
-
     text = plain_text(email)
     if settings.utm:
         utm = {
@@ -128,7 +207,18 @@ def render(
         images_embedded=settings.image_base_url is None,
         slug=slugify(edition.title),
         fields=field_names(html) | field_names(text),
+        variant=variant,
     )
+
+
+def check_audiences(edition: Edition, settings: Settings) -> None:
+    """Refuse a part tagged for an audience ``settings`` does not declare.
+
+    Raises:
+        ContentError: names the part and the nearest declared audience.
+    """
+    for _part, error in check_tags(edition, settings.audiences):
+        raise error
 
 
 def render_web(
@@ -149,6 +239,7 @@ def render_web(
     """
     check_tree(edition)
     settings = settings or Settings()
+    check_audiences(edition, settings)
     if not isinstance(layout, Layout):
         layout = load_layout(layout, settings.layout_paths)
     _check_names(settings.colours, layout.colours, "colours", layout.name)
@@ -161,7 +252,14 @@ def render_web(
         base_url=settings.image_base_url,
         web=True,
     )
-    page = Page(edition, settings, layout, personal=False, images=images)
+    page = Page(
+        edition,
+        settings,
+        layout,
+        personal=False,
+        images=images,
+        labels=bool(tagged_audiences(edition)),
+    )
     return _web_html(page), assets
 
 

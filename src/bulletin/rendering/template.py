@@ -31,7 +31,7 @@ from bulletin.model.blocks import (
     Table,
 )
 from bulletin.model.text import Text
-from bulletin.rendering.context import Footnotes, Heading, Page
+from bulletin.rendering.context import AudienceLabel, Footnotes, Heading, Item, Page
 from bulletin.rendering.layouts import ENTRY_TEMPLATE, builtin_layouts_folder
 from bulletin.rendering.markup import inline_html
 
@@ -100,8 +100,8 @@ def _template_line(error: BaseException, page: Page) -> str:
 
 
 def flow(
-    blocks: list[Heading | Footnotes | Block],
-) -> Iterator[tuple[str, list[Heading | Footnotes | Block]]]:
+    blocks: list[Item],
+) -> Iterator[tuple[str, list[Item]]]:
     """Group consecutive text blocks so a layout can put them in one ``mj-text``.
 
     Yields ``("text", [blocks...])`` for runs of headings, paragraphs, lists,
@@ -109,7 +109,7 @@ def flow(
     ``kind`` being the block's class name in lower case (``image``, ``button``,
     ``divider``). Fewer MJML components keep the email well under Gmail's clip.
     """
-    run: list[Heading | Footnotes | Block] = []
+    run: list[Item] = []
     for block in blocks:
         if _flows(block):
             run.append(block)
@@ -122,12 +122,13 @@ def flow(
         yield "text", run
 
 
-def _flows(block: Heading | Footnotes | Block) -> bool:
+def _flows(block: Item) -> bool:
     """True for what sits in a run of text, False for what has its own component."""
     match block:
         case (
             Heading()
             | Footnotes()
+            | AudienceLabel()
             | Paragraph()
             | BulletList()
             | Quote()

@@ -1,0 +1,58 @@
+"""``{for schools, health}``: the audience tag at the end of a heading or a box's line.
+
+::
+
+    # Training {for schools}
+    ## Safer recruitment {for schools, social care}
+    ::: callout More information {for health}
+
+The tag is the last thing on the line; names are separated by ``,`` or ``;``
+and compared without case. Any other ``{...}`` at the end of a heading or a
+box line is refused rather than shown: a mistyped tag (``{fro schools}``)
+must never send a part to everyone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bulletin.errors import ContentError
+from bulletin.model.tags import audience_names
+
+__all__ = ["split_tag"]
+
+_END = re.compile(r"(?<!\{)\{(?!\{)(?P<inside>[^{}]*)\}\s*$")
+_FOR = re.compile(r"\s*for\b\s*:?(?P<names>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def split_tag(line: str) -> tuple[str, frozenset[str]]:
+    """``line`` without its audience tag, and the audiences the tag names (empty: none).
+
+    Raises:
+        ContentError: the line ends in braces that are not a tag, or the tag
+            names no audience or a name that cannot be one; its ``fragment``
+            is the braces as written.
+    """
+    found = _END.search(line)
+    if found is None:
+        return line, frozenset()
+    written = found.group(0).rstrip()
+    tag = _FOR.match(found.group("inside"))
+    if tag is None:
+        raise ContentError(
+            f"{written} at the end of the line is not an audience tag; write "
+            "{for schools} to show this part to schools only, or leave out the "
+            "braces",
+            fragment=written,
+        )
+    try:
+        names = audience_names(tag.group("names"))
+    except ContentError as error:
+        raise ContentError(error.message, fragment=written) from None
+    if not names:
+        raise ContentError(
+            f"{written} names no audience; write e.g. {{for schools}} or "
+            "{for schools, health}",
+            fragment=written,
+        )
+    return line[: found.start()].rstrip(), names
