@@ -7,7 +7,7 @@ and level, so neither is written twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -34,11 +34,21 @@ Found = tuple[str, Location]
 class Context:
     """The edition as loaded and rendered, and the layout it was rendered with."""
 
-    def __init__(self, source: Source, rendered: Rendered, layout: Layout) -> None:
+    def __init__(
+        self,
+        source: Source,
+        rendered: Rendered,
+        layout: Layout,
+        variants: Iterable[Rendered] = (),
+    ) -> None:
         self.source = source
         """The edition as read, with its settings."""
         self.rendered = rendered
-        """The email as rendered."""
+        """The email as rendered (for a reader in no audience)."""
+        self.variants = tuple(
+            variant for variant in dict.fromkeys(variants) if variant is not rendered
+        )
+        """The other variants rendered for readers in some audiences, each once."""
         self.layout = layout
         """The layout it was rendered with."""
         self.spam_report: SpamReport | None = None

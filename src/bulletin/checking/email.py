@@ -10,6 +10,7 @@ from bulletin.checking.base import Context, Found
 from bulletin.checking.limits import GMAIL_CLIP_BYTES, MIN_CONTRAST
 from bulletin.checking.spamassassin import CLEAN_SCORE
 from bulletin.errors import Location
+from bulletin.model.audiences import describe
 from bulletin.model.colours import contrast_ratio, relative_luminance
 from bulletin.rendering.context import anchors
 from bulletin.rendering.palette import palette
@@ -27,7 +28,25 @@ _HEADING = re.compile(r"<h([1-6])\b")
 
 
 def clipped(context: Context) -> Iterator[Found]:
-    """HTML over Gmail's clip: Gmail hides the rest, unsubscribe link included."""
+    """HTML over Gmail's clip: Gmail hides the rest, unsubscribe link included.
+
+    Each variant (for readers in some audiences) is held against it too.
+    """
+    yield from _clipped_whole(context)
+    for variant in context.variants:
+        size = len(variant.html.encode("utf-8"))
+        if size > GMAIL_CLIP_BYTES:
+            yield (
+                f"the email for readers in {describe(variant.variant)} is "
+                f"{size / 1024:.0f} KB; Gmail clips messages over "
+                f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, unsubscribe "
+                "link included. To fix: shorten that audience's sections, or add "
+                "digest: true to the front matter",
+                context.start(),
+            )
+
+
+def _clipped_whole(context: Context) -> Iterator[Found]:
     size = len(context.rendered.html.encode("utf-8"))
     if size <= GMAIL_CLIP_BYTES:
         return
@@ -41,8 +60,13 @@ def clipped(context: Context) -> Iterator[Found]:
         else "add digest: true to the front matter to send each article's first "
         "paragraph with a link to the rest, or shorten the biggest sections"
     )
+    who = (
+        f" for readers in {describe(context.rendered.variant)}"
+        if context.variants
+        else ""
+    )
     yield (
-        f"the email is {size / 1024:.0f} KB; Gmail clips messages over "
+        f"the email{who} is {size / 1024:.0f} KB; Gmail clips messages over "
         f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, unsubscribe link "
         f"included.{f' Biggest sections: {biggest}.' if biggest else ''} "
         f"To fix: {advice}",

@@ -22,6 +22,7 @@ from bulletin.checking.report import Finding, Level, Report
 from bulletin.checking.spamassassin import CLEAN_SCORE
 from bulletin.errors import BulletinError
 from bulletin.loading.source import Source
+from bulletin.model.audiences import describe
 from bulletin.model.rendered import Rendered
 from bulletin.rendering.layouts import load_layout
 
@@ -280,6 +281,7 @@ def check(
     ignore: Iterable[str] = (),
     scopes: Iterable[Scope] | None = None,
     include: Iterable[str] = (),
+    variants: Iterable[Rendered] = (),
 ) -> Report:
     """Judge a loaded and rendered edition: every rule in ``scopes`` but those ignored.
 
@@ -290,6 +292,9 @@ def check(
         ignore: codes of rules not to run, e.g. ``["vague-link"]``.
         scopes: which rules to run (:data:`SCOPES`); all when None.
         include: codes of opt-in rules to run too, e.g. ``["spam-score"]``.
+        variants: the edition's other renders, for readers in some
+            audiences (:func:`~bulletin.rendering.render_variants`): each is
+            held against Gmail's clip too, and its size reported.
 
     Returns:
         The findings, errors first, then in the edition file's order; with the
@@ -304,6 +309,7 @@ def check(
         source,
         rendered,
         load_layout(layout or source.layout, source.settings.layout_paths),
+        variants,
     )
     found = [finding for rule in chosen for finding in rule.findings(context)]
     found.sort(
@@ -320,7 +326,18 @@ def check(
         tuple(found),
         len(rendered.html.encode("utf-8")),
         spam_score=None if spam is None else spam.score,
+        variant_bytes=variant_sizes([rendered, *context.variants])
+        if context.variants
+        else {},
     )
+
+
+def variant_sizes(variants: Iterable[Rendered]) -> dict[str, int]:
+    """Each variant's HTML size by who gets it (``no audience``, ``schools``...)."""
+    return {
+        describe(rendered.variant): len(rendered.html.encode("utf-8"))
+        for rendered in variants
+    }
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -54,6 +55,9 @@ class Report:
     """The email's HTML size (None when it could not be rendered)."""
     spam_score: float | None = None
     """SpamAssassin's score for the ``.eml`` (None unless the spam rules ran)."""
+    variant_bytes: Mapping[str, int] = field(default_factory=dict)
+    """For an edition with parts for some audiences only: each variant's HTML
+    size, by who gets it (``no audience``, ``schools``, ``health and schools``)."""
 
     @classmethod
     def from_error(cls, path: Path | str, error: BulletinError) -> Report:
@@ -92,6 +96,7 @@ class Report:
             "html_bytes": self.html_bytes,
             "clip_bytes": GMAIL_CLIP_BYTES,
             "spam_score": self.spam_score,
+            "variant_bytes": dict(self.variant_bytes),
             "findings": [
                 {
                     "level": item.level,

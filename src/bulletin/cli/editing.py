@@ -207,6 +207,12 @@ def check_command(
             if report.html_bytes
             else ""
         )
+        if report.variant_bytes:
+            typer.echo(f"Email by audience (Gmail clips at {GMAIL_CLIP_BYTES // 1024} KB):")
+            width = max(len(who) for who in report.variant_bytes)
+            for who, bytes_ in report.variant_bytes.items():
+                typer.echo(f"  {who:<{width}}  {bytes_ / 1024:4.0f} KB")
+            size = ""
         if report.spam_score is not None:
             size += f"; SpamAssassin score {report.spam_score:.1f}"
         errors, warnings = len(report.errors), len(report.warnings)

@@ -14,9 +14,11 @@ from bulletin.checking import SPAM_RULES, Report, check, rules
 from bulletin.checking.spamassassin import require_spamassassin
 from bulletin.errors import BulletinError
 from bulletin.loading.source import load
-from bulletin.rendering import render
+from bulletin.model.audiences import tagged_audiences
+from bulletin.model.edition import Edition
+from bulletin.rendering import render_variants
 
-__all__ = ["check_file"]
+__all__ = ["check_file", "typical_readers"]
 
 
 def check_file(
@@ -56,13 +58,34 @@ def check_file(
         require_spamassassin()  # before the seconds spent loading and rendering
     try:
         source = load(path)
-        rendered = render(
+        variants = render_variants(
             source.edition,
             source.settings,
+            typical_readers(source.edition),
             layout=layout or source.layout,
             base_dir=source.base_dir,
             digest=source.digest,
         )
     except BulletinError as error:
         return Report.from_error(path, error)
-    return check(source, rendered, layout=layout, ignore=ignore, include=include)
+    return check(
+        source,
+        variants[frozenset()],
+        layout=layout,
+        ignore=ignore,
+        include=include,
+        variants=variants.values(),
+    )
+
+
+def typical_readers(edition: Edition) -> list[frozenset[str]]:
+    """The readers whose variants ``check`` and ``build`` look at, without a list.
+
+    A reader in no audience, a reader in each audience the edition tags, and
+    a reader in all of them (the largest email). A list's own mix of
+    audiences is checked when it is sent.
+    """
+    tagged = tagged_audiences(edition)
+    if not tagged:
+        return [frozenset()]
+    return [frozenset(), *(frozenset({name}) for name in sorted(tagged)), tagged]

@@ -31,7 +31,7 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from bulletin.errors import ContentError, RecipientError
@@ -43,6 +43,7 @@ from bulletin.mail.mime import (
     subject_header,
 )
 from bulletin.mail.unsubscribe import unsubscribe_link, unsubscribe_token
+from bulletin.model.audiences import variant_key
 from bulletin.model.fields import UNSUBSCRIBE_URL, field_names, fill_text, link_fields
 from bulletin.model.headers import is_header_safe
 from bulletin.model.links import check_link
@@ -57,6 +58,7 @@ __all__ = [
     "FALLBACK_DOMAIN",
     "PREVIEW_TOKEN",
     "MessageTemplate",
+    "Messages",
     "PersonalMessage",
     "edition_message",
     "list_id",
@@ -131,6 +133,49 @@ def personal_values(
             token = unsubscribe_token(address, list_id(settings) or "", secret)
         values[UNSUBSCRIBE_URL] = unsubscribe_link(template, address, token)
     return values
+
+
+class Messages(Protocol):
+    """An edition's messages, each reader's from their variant: what a send takes.
+
+    A :class:`MessageTemplate` (one variant for all) or an
+    :class:`~bulletin.mail.variants.EditionMessages` (one per audience group).
+    """
+
+    settings: Settings
+    date: dt.date | dt.datetime
+    secret: str | None
+    salt: str
+
+    @property
+    def rendered(self) -> Rendered:
+        """The email of a reader in no audience: its subject and slug are everyone's."""
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of every variant, for the journal."""
+
+    @property
+    def variants(self) -> Mapping[str, str]:
+        """Each variant's fingerprint by name (``""``: the untagged parts alone)."""
+
+    def template(self, recipient: Recipient | None) -> MessageTemplate:
+        """The message of ``recipient``'s variant."""
+
+    def variant(self, recipient: Recipient | None) -> str:
+        """The name of ``recipient``'s variant."""
+
+    def personal(self, recipient: Recipient | None = None) -> PersonalMessage:
+        """``recipient``'s message."""
+
+    def message_id(self, recipient: Recipient | None) -> str:
+        """The Message-ID of ``recipient``'s message."""
+
+    def values(self, recipient: Recipient | None) -> dict[str, str]:
+        """``recipient``'s field values."""
+
+    def problems(self, recipient: Recipient | None) -> list[str]:
+        """Why ``recipient``'s values cannot be sent; empty when they can."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +260,19 @@ class MessageTemplate:
         before_text, rest = rest.split(_TEXT, 1)
         between, after_html = rest.split(_HTML, 1)
         self._pieces = (b"\r\n\r\n" + before_text, between, after_html)
+
+    def template(self, recipient: Recipient | None) -> MessageTemplate:
+        """The message ``recipient`` gets: this one (see :class:`Messages`)."""
+        return self
+
+    def variant(self, recipient: Recipient | None) -> str:
+        """The name of the variant every reader gets of this message (see :class:`Messages`)."""
+        return variant_key(self.rendered.variant)
+
+    @property
+    def variants(self) -> Mapping[str, str]:
+        """This message's one variant and its fingerprint (see :class:`Messages`)."""
+        return {variant_key(self.rendered.variant): self.fingerprint}
 
     @property
     def fingerprint(self) -> str:

@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bulletin.model.rendered import Asset, Rendered
-    from bulletin.rendering.pipeline import render
+    from bulletin.rendering.pipeline import render, render_variants
 
-__all__ = ["Asset", "Rendered", "render"]
+__all__ = ["Asset", "Rendered", "render", "render_variants"]
 
 _LAZY = {
     "Asset": "bulletin.model.rendered",
     "Rendered": "bulletin.model.rendered",
     "render": "bulletin.rendering.pipeline",
+    "render_variants": "bulletin.rendering.pipeline",
 }
 
 
