@@ -73,6 +73,25 @@ def send_command(
         ),
     ] = None,
     email_column: EmailColumn = None,
+    audience: Annotated[
+        str | None,
+        typer.Option(
+            "--audience",
+            help="Send only to the readers in this audience (the list's "
+            "audiences column); the rest can be sent to later.",
+            show_default=False,
+        ),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            help="Send only to the readers whose COLUMN holds VALUE, written "
+            "COLUMN=VALUE (any case; repeat to narrow further).",
+            show_default=False,
+            metavar="COLUMN=VALUE",
+        ),
+    ] = None,
     reject_invalid: Annotated[
         bool,
         typer.Option(
@@ -208,7 +227,13 @@ def send_command(
             if recipients is not None
             else RecipientList(NO_LIST, ())
         )
-        mailing = prepare(edition, listed, suppressions=suppressions)
+        mailing = prepare(
+            edition,
+            listed,
+            suppressions=suppressions,
+            audience=audience,
+            where=[_pair(condition) for condition in where or ()],
+        )
     # The list as prepared: its rows set aside include those whose merge fields
     # cannot be sent (a javascript: link), besides those read as invalid.
     listed = mailing.recipients
@@ -262,6 +287,17 @@ def send_command(
         raise typer.Exit(1)
 
 
+def _pair(condition: str) -> tuple[str, str]:
+    """``COLUMN=VALUE`` as its two halves."""
+    column, equals, value = condition.partition("=")
+    if not equals or not column.strip():
+        raise RecipientError(
+            f"--where {condition!r} is not COLUMN=VALUE; write e.g. "
+            "--where \"team=Early Help\""
+        )
+    return column.strip(), value.strip()
+
+
 def _report_rows(listed: RecipientList) -> None:
     """One line per row set aside, the first few; duplicates only counted."""
     for rejection in listed.rejected[:_SHOWN_ROWS]:
@@ -273,6 +309,7 @@ def _report_rows(listed: RecipientList) -> None:
 
 def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
     from bulletin.commands.send import left_out
+    from bulletin.model.audiences import describe
 
     settings = mailing.source.settings
     sender = settings.sender
@@ -293,6 +330,19 @@ def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
         ("Each message", f"{size / 1024:.0f} KB"),
         ("Sent through", server),
     ]
+    if mailing.chosen:
+        lines.insert(4, ("Only", f"readers in {mailing.chosen}"))
+    variants = _variant_counts(mailing)
+    if len(variants) > 1 or any(variants):
+        lines.append(
+            (
+                "Variants",
+                "; ".join(
+                    f"{describe(name)}: {number:,}"
+                    for name, number in sorted(variants.items())
+                ),
+            )
+        )
     if tests:
         lines.append(("Test copies", ", ".join(tests)))
     else:
@@ -318,6 +368,15 @@ def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
             *left_out(mailing),
         ]
     )
+
+
+def _variant_counts(mailing: Mailing) -> dict[str, int]:
+    """How many readers to send to get each variant."""
+    found: dict[str, int] = {}
+    for recipient in mailing.to_send:
+        name = mailing.template.variant(recipient)
+        found[name] = found.get(name, 0) + 1
+    return found
 
 
 def _outbox_summary(

@@ -16,27 +16,37 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.checking import check, rules
-from bulletin.commands.build import render_source
 from bulletin.commands.sync import sync_before_send
-from bulletin.errors import RecipientError, SendError
+from bulletin.errors import ContentError, RecipientError, SendError
 from bulletin.loading.config import SUPPRESSIONS_NAME
 from bulletin.loading.source import Source, load
-from bulletin.mail.message import EMAIL, MessageTemplate, PersonalMessage
+from bulletin.mail.message import EMAIL, Messages, PersonalMessage
 from bulletin.mail.recipients import (
     Recipient,
     RecipientList,
     Rejection,
+    field_name,
     read_recipients,
 )
 from bulletin.mail.suppression import SuppressionList
 from bulletin.mail.unsubscribe import secrets_from_env
 from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
+from bulletin.mail.variants import (
+    AUDIENCES_FIELD,
+    EditionMessages,
+    audience_problems,
+    reader_audiences,
+)
+from bulletin.model.audiences import unknown_audience
 from bulletin.model.rendered import Rendered
+from bulletin.model.tags import audience_names
+from bulletin.rendering import render_variants
 
 __all__ = [
     "NO_LIST",
@@ -61,13 +71,15 @@ class Mailing:
 
     source: Source
     rendered: Rendered
-    template: MessageTemplate
-    """Fills each recipient in; built once."""
+    """The email of a reader in no audience."""
+    template: Messages
+    """Fills each recipient in from their variant; built once."""
     recipients: RecipientList
     """The list as read, with the rows set aside: those the list rejected and
     those whose merge fields cannot be sent."""
     to_send: tuple[Recipient, ...]
-    """The recipients to send to: valid, distinct and not suppressed, in file order."""
+    """The recipients to send to: valid, distinct, not suppressed and chosen
+    (:attr:`chosen`), in file order."""
     suppressed: tuple[Recipient, ...]
     """Recipients left out because they are on the suppression list."""
     suppressions: Path
@@ -76,6 +88,16 @@ class Mailing:
     """Things worth knowing before sending."""
     problems: tuple[str, ...]
     """What must be put right before a real send; empty when ready."""
+    variants: Mapping[frozenset[str], Rendered] = field(default_factory=dict)
+    """Each group of readers' audiences with their email (one entry, the empty
+    set, for an edition that tags nothing)."""
+    on_list: tuple[Recipient, ...] = ()
+    """Every recipient a send is for, chosen or not (valid, distinct, not
+    suppressed): the journal keeps them all, so that a send to part of the
+    list and a later one to the rest never send anyone twice."""
+    chosen: str = ""
+    """What chose :attr:`to_send` from :attr:`on_list` (``audience schools``,
+    ``team = Early Help``); empty when everyone was."""
 
     @property
     def ready(self) -> bool:
@@ -96,8 +118,8 @@ class Mailing:
         Raises:
             RecipientError: an address is not valid.
         """
-        template = MessageTemplate(
-            self.rendered,
+        template = EditionMessages(
+            self.variants or {frozenset(): self.rendered},
             self.source.settings,
             self.template.date,
             secret=self.template.secret,
@@ -107,7 +129,9 @@ class Mailing:
         for address in addresses:
             listed = self.recipients.find(address) or Recipient.of(address)
             if listed.key not in copies:
-                copies[listed.key] = template.personal(listed)
+                copies[listed.key] = template.personal(
+                    listed if _has_variant(template, listed) else _plain(listed)
+                )
         return list(copies.values())
 
 
@@ -139,8 +163,10 @@ def prepare(
     suppressions: Path | None = None,
     date: dt.datetime | None = None,
     environ: Mapping[str, str] | None = None,
+    audience: str | None = None,
+    where: Iterable[tuple[str, str]] = (),
 ) -> Mailing:
-    """Render ``edition`` once and match it with ``recipients``.
+    """Render ``edition`` once per variant its readers get and match it with ``recipients``.
 
     Args:
         edition: the edition file, or an edition already loaded.
@@ -150,18 +176,36 @@ def prepare(
             bulletin.toml names, or ``suppressed.csv`` beside it.
         date: the Date header; now when None.
         environ: where to find :data:`~bulletin.mail.unsubscribe.SECRET_ENV`.
+        audience: send only to the readers in this audience.
+        where: send only to the readers whose column (a header as written,
+            or its field name) holds the value (compared without case); each
+            pair narrows the choice further.
 
     Raises:
-        BulletinError: the edition or the recipient list cannot be read.
+        BulletinError: the edition or the recipient list cannot be read, or
+            ``audience`` or a ``where`` column is unknown.
     """
     source = edition if isinstance(edition, Source) else load(edition)
-    rendered = render_source(source)
     if not isinstance(recipients, RecipientList):
         recipients = read_recipients(recipients, email_column=email_column)
-    warnings = list(recipients.warnings)
-    problems: list[str] = []
     settings = source.settings
-    report = check(source, rendered, scopes=["email", "sending"])
+    choose = _chooser(recipients, settings.audiences, audience, list(where))
+    variants = render_variants(
+        source.edition,
+        settings,
+        _readers(recipients),
+        layout=source.layout,
+        base_dir=source.base_dir,
+        digest=source.digest,
+    )
+    rendered = variants[frozenset()]
+    warnings = list(recipients.warnings)
+    problems: list[str] = audience_problems(
+        recipients, settings.audiences, recipients.path.name
+    )
+    report = check(
+        source, rendered, scopes=["email", "sending"], variants=variants.values()
+    )
     for finding in report.findings:
         # Only what sending needs, and the clip that hides the unsubscribe
         # link, stop a send: the rest (say the colours) are for `bulletin check`
@@ -194,6 +238,11 @@ def prepare(
         (suppressed if suppression_list.has_key(recipient.key) else to_send).append(
             recipient
         )
+    if choose.what and not any(choose(recipient) for recipient in to_send):
+        warnings.append(
+            f"no recipient on {recipients.path.name} is in {choose.what}, so "
+            "nobody is sent anything"
+        )
     if recipients.path != NO_LIST:
         warnings.extend(_field_warnings(rendered, recipients, to_send))
     needing_utf8 = sum(recipient.smtputf8 for recipient in to_send)
@@ -203,28 +252,123 @@ def prepare(
             " non-ASCII letters before the @, so the mail server must support "
             "SMTPUTF8 to deliver to them"
         )
-    template = MessageTemplate(
-        rendered,
+    template = EditionMessages(
+        variants,
         settings,
         date or dt.datetime.now().astimezone().replace(microsecond=0),
         secret=secret,
     )
-    recipients, to_send = _set_aside(template, recipients, to_send)
+    recipients, on_list = _set_aside(template, recipients, to_send)
     return Mailing(
         source=source,
         rendered=rendered,
         template=template,
         recipients=recipients,
-        to_send=tuple(to_send),
+        to_send=tuple(recipient for recipient in on_list if choose(recipient)),
         suppressed=tuple(suppressed),
         suppressions=path,
         warnings=tuple(warnings),
         problems=tuple(problems),
+        variants=variants,
+        on_list=tuple(on_list),
+        chosen=choose.what,
     )
 
 
+def _readers(recipients: RecipientList) -> set[frozenset[str]]:
+    """Each distinct set of audiences on the list (an unreadable cell is set aside
+    later, by :meth:`EditionMessages.problems`), and a reader in none."""
+    found: set[frozenset[str]] = {frozenset()}
+    for recipient in recipients:
+        try:
+            found.add(reader_audiences(recipient))
+        except ContentError:
+            continue
+    return found
+
+
+def _has_variant(template: EditionMessages, recipient: Recipient) -> bool:
+    return not template.problems(recipient)
+
+
+def _plain(recipient: Recipient) -> Recipient:
+    """``recipient`` as a reader in no audience (a test copy to an address whose
+    audiences no variant was rendered for)."""
+    fields = {k: v for k, v in recipient.fields.items() if k != AUDIENCES_FIELD}
+    return dataclasses.replace(recipient, fields=fields)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chooser:
+    """Which readers a send is for: those in ``audience`` and matching each ``where``."""
+
+    audience: str | None
+    where: tuple[tuple[str, str], ...]
+    what: str
+    """How an editor reads the choice: ``audience schools``; empty: everyone."""
+
+    def __call__(self, recipient: Recipient) -> bool:
+        if self.audience is not None:
+            try:
+                if self.audience not in reader_audiences(recipient):
+                    return False
+            except ContentError:
+                return False
+        return all(
+            _folded(recipient.fields.get(name, "")) == value
+            for name, value in self.where
+        )
+
+
+def _chooser(
+    recipients: RecipientList,
+    declared: tuple[str, ...],
+    audience: str | None,
+    where: list[tuple[str, str]],
+) -> _Chooser:
+    """Check ``audience`` and each ``where`` column against the list and settings.
+
+    Raises:
+        RecipientError: the audience is not declared, or a column is not on the list.
+    """
+    chosen: str | None = None
+    parts = []
+    if audience is not None:
+        try:
+            names = audience_names(audience)
+        except ContentError as error:
+            raise RecipientError(error.message) from None
+        if len(names) != 1:
+            raise RecipientError(
+                f"--audience takes one audience, not {audience!r}; a reader in "
+                "any of several is sent to by running send once for each"
+            )
+        (chosen,) = names
+        if chosen not in declared:
+            raise RecipientError(unknown_audience(chosen, sorted(declared)))
+        parts.append(f"audience {chosen}")
+    pairs = []
+    for column, value in where:
+        name = field_name(column)
+        if name not in recipients.fields:
+            near = difflib.get_close_matches(name, list(recipients.fields), n=1)
+            hint = (
+                f"did you mean {near[0]!r}? " if near else ""
+            ) + f"its columns are {', '.join(recipients.fields) or 'only the email'}"
+            raise RecipientError(
+                f"{recipients.path.name} has no column {column!r}; {hint}"
+            )
+        pairs.append((name, _folded(value)))
+        parts.append(f"{column} = {value}")
+    return _Chooser(chosen, tuple(pairs), " and ".join(parts))
+
+
+def _folded(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
 def _set_aside(
-    template: MessageTemplate, recipients: RecipientList, to_send: list[Recipient]
+    template: Messages, recipients: RecipientList, to_send: list[Recipient]
 ) -> tuple[RecipientList, list[Recipient]]:
     """Take out the recipients whose values cannot be sent; reject their rows."""
     kept: list[Recipient] = []

@@ -88,11 +88,16 @@ class SendOptions:
 def left_out(mailing: Mailing) -> list[tuple[str, int]]:
     """Readers of the list not sent to: suppressed, invalid and duplicate."""
     listed = mailing.recipients
-    return [
+    found = [
         ("suppressed", len(mailing.suppressed)),
         ("invalid", len(listed.rejected)),
         ("duplicate", len(listed.duplicates)),
     ]
+    if mailing.chosen:
+        found.append(
+            (f"not in {mailing.chosen}", len(mailing.on_list) - len(mailing.to_send))
+        )
+    return found
 
 
 def server_description(mailing: Mailing, options: SendOptions) -> str:
@@ -319,7 +324,7 @@ def open_send(
         send.changes = begin(
             journal,
             mailing.template,
-            mailing.to_send,
+            mailing.on_list,
             suppressed=mailing.suppressed,
             edition_name=str(source.path.resolve()),
             list_name=str(mailing.recipients.path.resolve()),

@@ -58,19 +58,22 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bulletin.errors import (
+    ContentError,
     JournalConflictError,
     RecipientError,
     SendError,
     SendStoppedError,
 )
-from bulletin.mail.message import MessageTemplate, PersonalMessage
+from bulletin.mail.message import Messages, PersonalMessage
 from bulletin.mail.recipients import Recipient
+from bulletin.mail.variants import reader_audiences
 from bulletin.mail.suppression import Suppression, SuppressionList, run_note
 from bulletin.sending.journal import (
     Fingerprint,
     Journal,
     Run,
     State,
+    Variant,
     earlier_journal,
     list_digest,
 )
@@ -187,7 +190,7 @@ class _Quiet:
 
 def begin(
     journal: Journal,
-    template: MessageTemplate,
+    template: Messages,
     recipients: Sequence[Recipient],
     *,
     suppressed: Sequence[Recipient] = (),
@@ -239,11 +242,32 @@ def begin(
         everyone,
         (recipient.key for recipient in suppressed),
         allow_changed=allow_changed,
+        variants=reader_variants(template, everyone),
     )
 
 
+def reader_variants(
+    template: Messages, recipients: Iterable[Recipient]
+) -> dict[str, Variant]:
+    """Each recipient's variant, by key, as the journal keeps it.
+
+    A reader whose variant cannot be told (an unreadable audiences cell, set
+    aside before a send) is left out: the journal gives them the edition's.
+    """
+    digests = template.variants
+    found: dict[str, Variant] = {}
+    for recipient in recipients:
+        try:
+            name = template.variant(recipient)
+            audiences = "; ".join(sorted(reader_audiences(recipient)))
+        except (RecipientError, ContentError):
+            continue
+        found[recipient.key] = Variant(name, digests[name], audiences)
+    return found
+
+
 def deliver(
-    template: MessageTemplate,
+    template: Messages,
     recipients: Sequence[Recipient],
     transport: Transport | Sequence[Transport],
     journal: Journal | None = None,
@@ -340,7 +364,7 @@ def send_tests(
     return results
 
 
-def sender_of(template: MessageTemplate) -> str:
+def sender_of(template: Messages) -> str:
     """The envelope sender: the settings' sender address.
 
     Raises:
@@ -359,7 +383,7 @@ class _Run:
 
     def __init__(
         self,
-        template: MessageTemplate,
+        template: Messages,
         recipients: Sequence[Recipient],
         journal: Journal,
         transports: Sequence[Transport],

@@ -68,6 +68,7 @@ from pathlib import Path
 from bulletin.errors import JournalConflictError, SendError
 from bulletin.files import user_state_root
 from bulletin.mail.recipients import Recipient
+from bulletin.model.audiences import describe
 from bulletin.sending.replies import printable
 
 __all__ = [
@@ -78,12 +79,13 @@ __all__ = [
     "Journal",
     "Run",
     "State",
+    "Variant",
     "earlier_journal",
     "journal_path",
     "list_digest",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _RUNS = """
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
@@ -98,7 +100,14 @@ CREATE TABLE runs (
 );
 """
 """Schema 2: one row per run (``ended`` is NULL while it runs, or if it was killed)."""
-_MIGRATIONS = {1: _RUNS}
+_VARIANTS = """
+ALTER TABLE recipients ADD COLUMN variant TEXT NOT NULL DEFAULT '';
+ALTER TABLE recipients ADD COLUMN variant_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE recipients ADD COLUMN audiences TEXT NOT NULL DEFAULT '';
+"""
+"""Schema 3: the variant each reader gets (or got), its digest, and the reader's
+audiences. An empty digest (a journal of schema 2) stands for the edition's."""
+_MIGRATIONS = {1: _RUNS, 2: _VARIANTS}
 """What brings a journal from each version to the next."""
 _SCHEMA = (
     """
@@ -128,6 +137,7 @@ CREATE TABLE recipients (
 CREATE INDEX recipients_by_state ON recipients (state, row);
 """
     + _RUNS
+    + _VARIANTS
 )
 
 
@@ -189,6 +199,24 @@ class Run:
     """The server's reply it stopped on, if any."""
     sent: int
     """Messages sent in the run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """The variant of the edition a reader gets, as the journal keeps it."""
+
+    name: str
+    """The variant's name: its audiences joined by ``+``; empty for the untagged
+    parts alone (and for an edition that tags nothing)."""
+    digest: str
+    """The variant's fingerprint: a reader already sent a variant whose digest
+    has since changed was sent an earlier version."""
+    audiences: str = ""
+    """The reader's own audiences, ``; ``-separated (for ``status``)."""
+
+
+_RECEIVED = ("sent", "sending", "in doubt")
+"""States of readers who have (or may have) an edition's message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,14 +372,21 @@ class Journal:
         suppressed: Iterable[str] = (),
         *,
         allow_changed: bool = False,
+        variants: Mapping[str, Variant] | None = None,
     ) -> list[str]:
         """Record the run's edition and list; return what changed since the last run.
+
+        The edition has changed for a reader already sent it (or in doubt)
+        whose variant's digest is not the one they were sent; a change to a
+        variant nobody has yet is no change.
 
         Args:
             fingerprint: this run's edition and list.
             recipients: every valid recipient on the list, suppressed or not.
             suppressed: keys of the recipients on the suppression list.
             allow_changed: carry on with a changed edition or list.
+            variants: each recipient's variant, by key; None: one variant for
+                all, the edition's (``fingerprint.edition_digest``).
 
         Raises:
             JournalConflictError: the edition or the list changed and
@@ -359,10 +394,13 @@ class Journal:
         """
         now = _now()
         suppressed = frozenset(suppressed)
+        if variants is None:
+            variants = {}
+        whole = Variant("", fingerprint.edition_digest)
         stored = self.fingerprint
         changes: list[str] = []
         if stored is not None:
-            changes = self._changes(stored, fingerprint, recipients)
+            changes = self._changes(stored, fingerprint, recipients, variants)
             if changes and not allow_changed:
                 raise JournalConflictError(
                     f"{'; '.join(changes)}, since this edition was first sent on "
@@ -389,11 +427,23 @@ class Journal:
             ).fetchall():
                 if key not in keys:
                     db.execute("DELETE FROM recipients WHERE key = ?", (key,))
+            # A reader who has the message keeps the variant they were sent,
+            # unless a changed edition was allowed (then the change is theirs).
+            keep = "" if allow_changed else f"WHEN state IN {_RECEIVED} THEN "
             db.executemany(
-                "INSERT INTO recipients (key, address, row, fields, state, changed) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "INSERT INTO recipients (key, address, row, fields, state, changed, "
+                "variant, variant_digest, audiences) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                 "address = excluded.address, row = excluded.row, "
-                "fields = excluded.fields",
+                "fields = excluded.fields, audiences = excluded.audiences, "
+                + (
+                    "variant = excluded.variant, "
+                    "variant_digest = excluded.variant_digest"
+                    if allow_changed
+                    else f"variant = CASE {keep}variant ELSE excluded.variant END, "
+                    f"variant_digest = CASE {keep}variant_digest "
+                    "ELSE excluded.variant_digest END"
+                ),
                 (
                     (
                         r.key,
@@ -402,6 +452,9 @@ class Journal:
                         _fields_digest(r),
                         State.SUPPRESSED if r.key in suppressed else State.PENDING,
                         now,
+                        (variant := variants.get(r.key, whole)).name,
+                        variant.digest,
+                        variant.audiences,
                     )
                     for r in recipients
                 ),
@@ -420,17 +473,33 @@ class Journal:
         return changes
 
     def _changes(
-        self, stored: Fingerprint, new: Fingerprint, recipients: Sequence[Recipient]
+        self,
+        stored: Fingerprint,
+        new: Fingerprint,
+        recipients: Sequence[Recipient],
+        variants: Mapping[str, Variant],
     ) -> list[str]:
         changes = []
         if stored.edition_digest != new.edition_digest:
-            if stored.subject != new.subject:
+            changed = self._changed_variants(stored, new, variants)
+            if not changed:
+                pass  # nobody has a version that changed: nothing to say
+            elif stored.subject != new.subject:
                 changes.append(
                     f"the edition changed (its subject was {stored.subject!r}, "
                     f"now {new.subject!r})"
                 )
-            else:
+            elif set(changed) == {""}:
                 changes.append("the edition's content changed")
+            else:
+                changes.append(
+                    "the edition's content changed for "
+                    + ", ".join(
+                        f"readers in {describe(name)} ({count:,} sent the earlier "
+                        "version)"
+                        for name, count in sorted(changed.items())
+                    )
+                )
         if stored.list_digest != new.list_digest:
             before = dict(
                 self._db.execute("SELECT key, fields FROM recipients").fetchall()
@@ -454,6 +523,57 @@ class Journal:
                 f"the recipient list changed ({', '.join(parts) or 'reordered'})"
             )
         return changes
+
+    def _changed_variants(
+        self, stored: Fingerprint, new: Fingerprint, variants: Mapping[str, Variant]
+    ) -> dict[str, int]:
+        """How many readers who have the message were sent another version, by
+        the variant they would get now."""
+        whole = Variant("", new.edition_digest)
+        changed: dict[str, int] = {}
+        with self._mutex:
+            rows = self._db.execute(
+                "SELECT key, variant_digest FROM recipients "
+                f"WHERE state IN {_RECEIVED}"
+            ).fetchall()
+        for key, digest in rows:
+            now = variants.get(key, whole)
+            if (digest or stored.edition_digest) != now.digest:
+                changed[now.name] = changed.get(now.name, 0) + 1
+        return changed
+
+    def audience_counts(self) -> dict[str, dict[State, int]]:
+        """How many readers in each audience are in each state (``""``: in no audience).
+
+        A reader in two audiences is counted in both.
+        """
+        with self._mutex:
+            if not self._has_column("audiences"):
+                return {}
+            rows = self._db.execute(
+                "SELECT audiences, state, count(*) FROM recipients "
+                "GROUP BY audiences, state"
+            ).fetchall()
+        found: dict[str, dict[State, int]] = {}
+        for audiences, state, count in rows:
+            for name in audiences.split("; ") if audiences else [""]:
+                counts = found.setdefault(name, dict.fromkeys(State, 0))
+                counts[State(state)] += count
+        return dict(sorted(found.items()))
+
+    def variant_of(self, key: str) -> str | None:
+        """The name of the variant the reader with ``key`` got (or gets); None: not listed."""
+        with self._mutex:
+            column = "variant" if self._has_column("variant") else "''"
+            row = self._db.execute(
+                f"SELECT {column} FROM recipients WHERE key = ?", (key,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _has_column(self, name: str) -> bool:
+        """Whether the recipients table has ``name`` (not in a journal of schema 2 read as it is)."""
+        columns = self._db.execute("PRAGMA table_info(recipients)").fetchall()
+        return any(column[1] == name for column in columns)
 
     # -- states ------------------------------------------------------------
 
