@@ -250,6 +250,16 @@ EmailColumn = Annotated[
         show_default=False,
     ),
 ]
+AudienceName = Annotated[
+    str | None,
+    typer.Option(
+        "--audience",
+        help="Show the email a reader in this audience gets (declared in "
+        "bulletin.toml; several, separated by commas: a reader in all of them).",
+        show_default=False,
+    ),
+]
+
 AsAddress = Annotated[
     str | None,
     typer.Option(

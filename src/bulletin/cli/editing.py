@@ -17,6 +17,7 @@ import typer
 
 from bulletin.cli.base import (
     AsAddress,
+    AudienceName,
     EditionPath,
     EmailColumn,
     LayoutName,
@@ -78,11 +79,13 @@ def build_command(
     recipients: RecipientsPath = None,
     as_: AsAddress = None,
     email_column: EmailColumn = None,
+    audience: AudienceName = None,
 ) -> None:
     """Build the email (.html), plain text (.txt), web page (.web.html) and .eml.
 
-    With --as, the files are that recipient's own copy: their merge fields and
-    unsubscribe link filled in.
+    With --as, the files are that recipient's own copy: their merge fields,
+    unsubscribe link and audiences' parts. With --audience, the email a
+    reader in that audience gets. The web page always shows every part.
 
     [bold]Examples[/bold]
 
@@ -91,6 +94,8 @@ def build_command(
       bulletin build edition.md -o public --layout compact
 
       bulletin build edition.md --recipients readers.csv --as ann@example.org
+
+      bulletin build edition.md --audience schools -o out/schools
     """
     from bulletin.commands.build import build
     from bulletin.mail.unsubscribe import current_secret
@@ -99,7 +104,14 @@ def build_command(
     with reported():
         recipient = as_recipient(as_, recipients, email_column)
         secret = current_secret() if recipient else None
-        built = build(edition, out, layout=layout, recipient=recipient, secret=secret)
+        built = build(
+            edition,
+            out,
+            layout=layout,
+            recipient=recipient,
+            secret=secret,
+            audience=audience,
+        )
     elapsed = (time.perf_counter() - started) * 1000
     source, rendered = built.source, built.rendered
     typer.echo(
@@ -247,6 +259,7 @@ def preview_command(
     recipients: RecipientsPath = None,
     as_: AsAddress = None,
     email_column: EmailColumn = None,
+    audience: AudienceName = None,
 ) -> None:
     """Show the edition in your browser, rebuilt each time you save.
 
@@ -261,6 +274,8 @@ def preview_command(
       bulletin preview edition.md --screenshot shots
 
       bulletin preview edition.md --recipients readers.csv --as ann@example.org
+
+      bulletin preview edition.md --audience schools
     """
     from bulletin.mail.unsubscribe import current_secret
     from bulletin.preview import server as preview
@@ -269,11 +284,18 @@ def preview_command(
         recipient = as_recipient(as_, recipients, email_column)
         secret = current_secret() if recipient else None
         if screenshot is not None:
-            for path in preview.screenshot(edition, screenshot, layout=layout):
+            for path in preview.screenshot(
+                edition, screenshot, layout=layout, audience=audience
+            ):
                 typer.echo(f"  wrote {path}")
             return
         server = preview.PreviewServer(
-            edition, port=port, layout=layout, recipient=recipient, secret=secret
+            edition,
+            port=port,
+            layout=layout,
+            recipient=recipient,
+            secret=secret,
+            audience=audience,
         )
         server.start()
     typer.echo(f"Previewing {edition} at {server.url} (Ctrl-C to stop)")

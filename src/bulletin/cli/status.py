@@ -71,6 +71,13 @@ def status_command(
     if run is not None:
         typer.echo(f"Last run: {_run_line(run, running=found.running)}")
     table([(LABELS[state], number) for state, number in found.counts.items() if number])
+    if found.audiences:
+        typer.echo("By audience:")
+        for audience, counts in found.audiences.items():
+            numbers = ", ".join(
+                f"{number:,} {LABELS[state]}" for state, number in counts.items() if number
+            )
+            typer.echo(f"  {audience or '(no audience)'}: {numbers}")
     for entry in found.problems:
         if entry.state is State.PENDING:
             typer.echo(f"  not yet sent: {entry.address}: {entry.reply}")

@@ -21,13 +21,17 @@ from bulletin.loading.source import Source, load
 from bulletin.mail.message import MessageTemplate
 from bulletin.mail.unsubscribe import SECRET_ENV
 from bulletin.model.fields import fill_html, fill_text
+from bulletin.errors import ContentError
+from bulletin.mail.variants import reader_audiences
+from bulletin.model.audiences import tagged_audiences, unknown_audience
 from bulletin.model.rendered import Rendered
+from bulletin.model.tags import audience_names
 from bulletin.rendering import render
 
 if TYPE_CHECKING:
     from bulletin.mail.recipients import Recipient
 
-__all__ = ["Built", "build", "render_source"]
+__all__ = ["Built", "build", "reader_variant", "render_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +56,47 @@ class Built:
         return len(self.rendered.html.encode("utf-8"))
 
 
-def render_source(source: Source, *, layout: str | None = None) -> Rendered:
-    """Render a loaded edition with its settings (and ``layout``, if given)."""
+def render_source(
+    source: Source,
+    *,
+    layout: str | None = None,
+    audiences: frozenset[str] = frozenset(),
+) -> Rendered:
+    """Render a loaded edition with its settings (and ``layout``, if given), as
+    a reader in ``audiences`` gets it (none: a reader in no audience)."""
     return render(
         source.edition,
         source.settings,
         layout=layout or source.layout,
         base_dir=source.base_dir,
         digest=source.digest,
+        audiences=audiences,
     )
+
+
+def reader_variant(
+    source: Source, recipient: Recipient | None, audience: str | None
+) -> frozenset[str]:
+    """The audiences to render ``source`` for: ``recipient``'s own, or ``audience``'s.
+
+    ``audience`` may name several (``schools, health``): a reader in all of them.
+
+    Raises:
+        ContentError: both are given, an audience is not declared, or the
+            recipient's audiences cell cannot be read.
+    """
+    if audience is None:
+        return reader_audiences(recipient)
+    if recipient is not None:
+        raise ContentError(
+            "give --as (that reader's own audiences) or --audience, not both"
+        )
+    names = audience_names(audience)
+    declared = list(source.settings.audiences)
+    for name in sorted(names):
+        if name not in declared:
+            raise ContentError(unknown_audience(name, sorted(declared)))
+    return names
 
 
 def build(
@@ -70,6 +106,7 @@ def build(
     layout: str | None = None,
     recipient: Recipient | None = None,
     secret: str | None = None,
+    audience: str | None = None,
 ) -> Built:
     """Build the edition at ``path`` into the folder ``out``.
 
@@ -82,6 +119,10 @@ def build(
             ``.eml`` shows each field's default.
         secret: the unsubscribe secret, for ``recipient``'s real link (the
             link says ``token=preview`` without it).
+        audience: write the email a reader in this audience gets (several,
+            separated by commas: a reader in all of them); without it (or a
+            ``recipient``, whose own audiences count), a reader in no audience.
+            The web copy shows every part either way.
 
     Raises:
         BulletinError: the edition, its settings or its layout have a problem;
@@ -90,9 +131,18 @@ def build(
     path = Path(path)
     folder = Path(out) if out is not None else path.parent / "out"
     source = load(path)
-    rendered = render_source(source, layout=layout)
+    audiences = reader_variant(source, recipient, audience)
+    rendered = render_source(source, layout=layout, audiences=audiences)
     findings = check(source, rendered, layout=layout, scopes=["email"]).findings
     warnings: list[str] = []
+    tagged = tagged_audiences(source.edition)
+    if tagged and recipient is None and audience is None:
+        warnings.append(
+            "parts of this edition are for some audiences only ("
+            + ", ".join(sorted(tagged))
+            + "): the .html, .txt and .eml are what a reader in no audience gets; "
+            "build --audience NAME writes another's"
+        )
     template = MessageTemplate(
         rendered, source.settings, source.edition.date, secret=secret
     )

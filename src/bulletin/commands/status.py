@@ -45,6 +45,9 @@ class Status:
     bounces: dict[str, int] = field(default_factory=dict)
     """Readers of this edition by kind of bounce found by ``bulletin bounces``
     (``hard``, ``soft``, ``blocked``, ``delayed``, ``unsubscribe``)."""
+    audiences: dict[str, dict[State, int]] = field(default_factory=dict)
+    """Readers in each state by audience (``""``: in no audience), when the
+    list has an audiences column; a reader in two is counted in both."""
 
     @property
     def last_run(self) -> Run | None:
@@ -93,6 +96,10 @@ class Status:
                 for run in self.runs
             ],
             "bounces": dict(self.bounces),
+            "audiences": {
+                audience: {str(state): number for state, number in counts.items()}
+                for audience, counts in self.audiences.items()
+            },
         }
 
 
@@ -119,7 +126,14 @@ def status(edition: Path, journal: Path | None = None) -> Status:
             runs,
             running=bool(runs) and runs[-1].ended is None and running(path),
             bounces=edition_bounces(path),
+            audiences=_audiences(opened),
         )
+
+
+def _audiences(journal: Journal) -> dict[str, dict[State, int]]:
+    """The counts by audience, when any reader is in one."""
+    found = journal.audience_counts()
+    return found if set(found) - {""} else {}
 
 
 def running(path: Path) -> bool:

@@ -91,6 +91,7 @@ class PreviewServer:
         layout: str | None = None,
         recipient: Recipient | None = None,
         secret: str | None = None,
+        audience: str | None = None,
     ) -> None:
         check_host(host)
         self.path = Path(path)
@@ -100,6 +101,9 @@ class PreviewServer:
         self.recipient = recipient
         """Show the edition as this recipient gets it (defaults when None)."""
         self.secret = secret
+        self.audience = audience
+        """Show the email a reader in this audience gets (see
+        :func:`~bulletin.commands.build.reader_variant`)."""
         self.events = EventHub()
         """The ``/events`` streams (``events.keepalive``: seconds between comments)."""
         self.last_rebuild_ms: float | None = None
@@ -201,7 +205,7 @@ class PreviewServer:
     def _rebuild(self, changed: list[str], since: float | None) -> float:
         try:
             snapshot, folders = _build(
-                self.path, self.layout, self.recipient, self.secret
+                self.path, self.layout, self.recipient, self.secret, self.audience
             )
         except Exception as error:
             message = str(error)
@@ -291,16 +295,19 @@ def _build(
     layout: str | None,
     recipient: Recipient | None = None,
     secret: str | None = None,
+    audience: str | None = None,
 ) -> tuple[Snapshot, tuple[Path, ...]]:
     """Load and render the edition: what the pages serve, and the folders to watch."""
-    from bulletin.commands.build import render_source
+    from bulletin.commands.build import reader_variant, render_source
     from bulletin.loading.source import load
     from bulletin.mail.message import personal_values
     from bulletin.rendering.layouts import load_layout
 
     start = time.perf_counter()
     source = load(path)
-    rendered = render_source(source, layout=layout)
+    rendered = render_source(
+        source, layout=layout, audiences=reader_variant(source, recipient, audience)
+    )
     values = personal_values(source.settings, recipient, secret)
     base_url = source.settings.image_base_url
     email, web = fill_html(rendered.html, values), rendered.web_html
@@ -341,7 +348,13 @@ def _shown(path: Path, base: Path) -> str:
     return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
 
 
-def screenshot(path: Path, out_dir: Path, *, layout: str | None = None) -> list[Path]:
+def screenshot(
+    path: Path,
+    out_dir: Path,
+    *,
+    layout: str | None = None,
+    audience: str | None = None,
+) -> list[Path]:
     """Photograph the email at desktop (1024 px) and mobile (375 px) width.
 
     Writes ``<slug>-desktop.png`` and ``<slug>-mobile.png`` (full page) into
@@ -368,7 +381,7 @@ def screenshot(path: Path, out_dir: Path, *, layout: str | None = None) -> list[
         raise PreviewError(f"screenshots need Chromium at {_CHROMIUM}: {hint}")
     from bulletin.files import write_atomic
 
-    server = PreviewServer(path, layout=layout)
+    server = PreviewServer(path, layout=layout, audience=audience)
     server.rebuild()  # an edition that does not build raises; no picture of an error
     slug = server._snapshot.slug if server._snapshot else "edition"
     written: list[Path] = []
