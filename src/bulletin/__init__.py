@@ -39,10 +39,15 @@ resumable (:func:`begin` records the edition and readers first)::
     server = SmtpSettings("smtp.example.org", username="news@example.org")
     login = PasswordLogin("news@example.org", os.environ["SMTP_PASSWORD"])
     with Journal.open(Path("edition.sqlite3")) as journal:
-        begin(journal, mailing.template, mailing.to_send)
+        begin(journal, mailing.template, mailing.on_list)
         result = deliver(
             mailing.template, mailing.to_send, SmtpConnection(server, login), journal
         )
+
+Parts of an edition may be for some readers only (``Section("Training",
+audiences={"schools"})``): :func:`render_variants` renders each group of
+readers' variant once, and :class:`EditionMessages` gives each reader theirs;
+:func:`prepare` does both from the list's ``audiences`` column.
 
 An organisation's website checks unsubscribe links with
 :func:`verify_unsubscribe_token`.
@@ -96,7 +101,8 @@ if TYPE_CHECKING:
     from bulletin.mail.recipients import Recipient, RecipientList, read_recipients
     from bulletin.mail.suppression import Suppression, SuppressionList
     from bulletin.mail.unsubscribe import unsubscribe_token, verify_unsubscribe_token
-    from bulletin.rendering import render
+    from bulletin.mail.variants import EditionMessages
+    from bulletin.rendering import render, render_variants
     from bulletin.rendering.layouts import Layout, available_layouts, load_layout
     from bulletin.sending.credentials import PasswordLogin, TokenLogin
     from bulletin.sending.delivery import Delivery, DeliveryOptions, begin, deliver
@@ -121,6 +127,7 @@ __all__ = [
     "DeliveryOptions",
     "Divider",
     "Edition",
+    "EditionMessages",
     "Event",
     "Finding",
     "Image",
@@ -171,6 +178,7 @@ __all__ = [
     "prepare",
     "read_recipients",
     "render",
+    "render_variants",
     "unsubscribe_token",
     "verify_unsubscribe_token",
 ]
@@ -194,6 +202,8 @@ _LAZY = {
     "SmtpConnection": "bulletin.sending.smtp",
     "SmtpSettings": "bulletin.sending.smtp",
     "render": "bulletin.rendering",
+    "render_variants": "bulletin.rendering",
+    "EditionMessages": "bulletin.mail.variants",
     "Layout": "bulletin.rendering.layouts",
     "available_layouts": "bulletin.rendering.layouts",
     "load_layout": "bulletin.rendering.layouts",

@@ -220,7 +220,9 @@ def check_command(
             else ""
         )
         if report.variant_bytes:
-            typer.echo(f"Email by audience (Gmail clips at {GMAIL_CLIP_BYTES // 1024} KB):")
+            typer.echo(
+                f"Email by audience (Gmail clips at {GMAIL_CLIP_BYTES // 1024} KB):"
+            )
             width = max(len(who) for who in report.variant_bytes)
             for who, bytes_ in report.variant_bytes.items():
                 typer.echo(f"  {who:<{width}}  {bytes_ / 1024:4.0f} KB")

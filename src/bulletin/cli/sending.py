@@ -293,7 +293,7 @@ def _pair(condition: str) -> tuple[str, str]:
     if not equals or not column.strip():
         raise RecipientError(
             f"--where {condition!r} is not COLUMN=VALUE; write e.g. "
-            "--where \"team=Early Help\""
+            '--where "team=Early Help"'
         )
     return column.strip(), value.strip()
 

@@ -75,7 +75,9 @@ def status_command(
         typer.echo("By audience:")
         for audience, counts in found.audiences.items():
             numbers = ", ".join(
-                f"{number:,} {LABELS[state]}" for state, number in counts.items() if number
+                f"{number:,} {LABELS[state]}"
+                for state, number in counts.items()
+                if number
             )
             typer.echo(f"  {audience or '(no audience)'}: {numbers}")
     for entry in found.problems:

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 from bulletin.checking import Finding, check
 from bulletin.commands.export import export
+from bulletin.errors import ContentError
 from bulletin.files import write_atomic
 from bulletin.loading.source import Source, load
 from bulletin.mail.message import MessageTemplate
 from bulletin.mail.unsubscribe import SECRET_ENV
-from bulletin.model.fields import fill_html, fill_text
-from bulletin.errors import ContentError
 from bulletin.mail.variants import reader_audiences
 from bulletin.model.audiences import tagged_audiences, unknown_audience
+from bulletin.model.fields import fill_html, fill_text
 from bulletin.model.rendered import Rendered
 from bulletin.model.tags import audience_names
 from bulletin.rendering import render

@@ -36,7 +36,6 @@ from bulletin.mail.recipients import (
 )
 from bulletin.mail.suppression import SuppressionList
 from bulletin.mail.unsubscribe import secrets_from_env
-from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
 from bulletin.mail.variants import (
     AUDIENCES_FIELD,
     EditionMessages,
@@ -44,6 +43,7 @@ from bulletin.mail.variants import (
     reader_audiences,
 )
 from bulletin.model.audiences import unknown_audience
+from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
 from bulletin.model.rendered import Rendered
 from bulletin.model.tags import audience_names
 from bulletin.rendering import render_variants

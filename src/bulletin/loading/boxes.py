@@ -137,9 +137,7 @@ def _button(box: Box) -> Block:
             box.first_line,
         )
     try:
-        return Button(
-            match.group(1).strip(), match.group(2), audiences=box.audiences
-        )
+        return Button(match.group(1).strip(), match.group(2), audiences=box.audiences)
     except ContentError as error:
         for number, line in enumerate(box.lines, start=box.first_line):
             column = line.find(match.group(2))

@@ -334,9 +334,7 @@ class _Reader:
             self.fail(error, token.map)
             text, link = "", None
         if level == 1:
-            self.section = _Part(
-                text, line, link, failed=not text, audiences=audiences
-            )
+            self.section = _Part(text, line, link, failed=not text, audiences=audiences)
             self.article = None
             self.parts.append(self.section)
         elif (
@@ -353,9 +351,7 @@ class _Reader:
             # What is under it is the article's, reported with it: never built.
             self.article = _Part(text, line, link, failed=True)
         elif level == 2 and self.section is not None:
-            self.article = _Part(
-                text, line, link, failed=not text, audiences=audiences
-            )
+            self.article = _Part(text, line, link, failed=not text, audiences=audiences)
             self.section.articles.append(self.article)
         elif level == 3 and self.article is not None:
             if text:

@@ -43,8 +43,8 @@ from bulletin.loading.markdown import parse_body
 from bulletin.loading.paths import within
 from bulletin.loading.schema import DATE, FLAG, TEXT, Kind, check_table
 from bulletin.loading.textfile import read_text
-from bulletin.model.blocks import Paragraph
 from bulletin.model.audiences import check_tags
+from bulletin.model.blocks import Paragraph
 from bulletin.model.edition import Edition
 from bulletin.model.settings import Settings
 
@@ -223,7 +223,9 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
             errors.append(_placed(error, front, path))
     if edition is not None:
         errors.extend(
-            ContentError(error.message, Location(file=path, line=parsed.lines.get(id(part))))
+            ContentError(
+                error.message, Location(file=path, line=parsed.lines.get(id(part)))
+            )
             for part, error in check_tags(edition, settings.audiences)
         )
     errors.sort(

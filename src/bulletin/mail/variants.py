@@ -145,7 +145,9 @@ class EditionMessages:
     @property
     def variants(self) -> Mapping[str, str]:
         """Each variant's fingerprint, by name: what the journal compares per reader."""
-        return {name: template.fingerprint for name, template in self._templates.items()}
+        return {
+            name: template.fingerprint for name, template in self._templates.items()
+        }
 
     @property
     def fingerprint(self) -> str:

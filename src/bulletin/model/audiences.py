@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from bulletin.model.text import Text
 
 __all__ = [
-    "EVERYTHING",
     "MAX_AUDIENCES",
     "Selection",
     "audience_names",
@@ -46,12 +45,14 @@ __all__ = [
     "describe",
     "parse_variant",
     "select",
-    "tags_of",
     "tagged_audiences",
+    "tags_of",
+    "unknown_audience",
     "variant_key",
     "variant_of",
     "visible",
 ]
+
 
 def visible(part: object, audiences: frozenset[str] | None) -> bool:
     """True when readers in ``audiences`` (None: every audience) see ``part``."""
@@ -67,7 +68,9 @@ def tagged_audiences(edition: Edition) -> frozenset[str]:
     return frozenset(found)
 
 
-def check_tags(edition: Edition, declared: Iterable[str]) -> Iterator[tuple[object, ContentError]]:
+def check_tags(
+    edition: Edition, declared: Iterable[str]
+) -> Iterator[tuple[object, ContentError]]:
     """Each tagged part of ``edition`` naming an audience not in ``declared``, with why.
 
     The error names the part and the nearest declared audience.

@@ -351,9 +351,7 @@ class Button:
     audiences: frozenset[str]
     """The audiences it is for (see :mod:`bulletin.model.audiences`); empty: everyone."""
 
-    def __init__(
-        self, label: str, href: str, *, audiences: Iterable[str] = ()
-    ) -> None:
+    def __init__(self, label: str, href: str, *, audiences: Iterable[str] = ()) -> None:
         if not label or not label.strip():
             raise ContentError("button has no label").within("button")
         _set(

@@ -236,9 +236,7 @@ class _Blocks:
             lambda: Image(src, alt, width=width, link=link, caption=caption)
         )
 
-    def button(
-        self, label: str, href: str, *, audiences: Iterable[str] = ()
-    ) -> Self:
+    def button(self, label: str, href: str, *, audiences: Iterable[str] = ()) -> Self:
         """Append a button (for ``audiences`` only, when given)."""
         return self._append(lambda: Button(label, href, audiences=audiences))
 

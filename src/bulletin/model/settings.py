@@ -24,10 +24,10 @@ from bulletin.model.text import Text, TextLike
 
 __all__ = [
     "DATE_FIELDS",
-    "NO_AUDIENCE",
     "DEFAULT_LAYOUT",
     "FONT_STACK",
     "LIST_ID",
+    "NO_AUDIENCE",
     "UTM_PARAMETERS",
     "Sender",
     "Settings",

@@ -22,7 +22,9 @@ _SPACES = re.compile(r"\s+")
 _SEPARATOR = re.compile(r"[,;]")
 
 
-def audience_names(value: str | Iterable[str], *, what: str = "audience") -> frozenset[str]:
+def audience_names(
+    value: str | Iterable[str], *, what: str = "audience"
+) -> frozenset[str]:
     """The audience names ``value`` gives, each in its one canonical form.
 
     ``value`` is a cell or tag as written (``"Schools; Social Care"``, names
@@ -62,5 +64,3 @@ def tags_of(part: object) -> frozenset[str]:
     """The audiences ``part`` (a section, article or block) is tagged for; empty for all."""
     tags = getattr(part, "audiences", None)
     return tags if isinstance(tags, frozenset) else frozenset()
-
-

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TypeAlias, assert_never
 
 from bulletin.errors import ContentError
+from bulletin.model.audiences import Selection, describe
 from bulletin.model.blocks import (
     Block,
     BulletList,
@@ -21,7 +22,6 @@ from bulletin.model.blocks import (
     Subheading,
     Table,
 )
-from bulletin.model.audiences import Selection, describe
 from bulletin.model.edition import Article, Edition, Section
 from bulletin.model.fields import UNSUBSCRIBE_URL, marker
 from bulletin.model.settings import Settings
@@ -126,7 +126,9 @@ def _selected_anchors(
     return (
         tuple(by_part[id(selection.original(section))] for section in sections),
         tuple(
-            tuple(by_part[id(selection.original(article))] for article in section.articles)
+            tuple(
+                by_part[id(selection.original(article))] for article in section.articles
+            )
             for section in sections
         ),
     )
@@ -420,7 +422,11 @@ class Page:
         tags = tags_of(part)
         if not (self.labels and tags):
             return []
-        return [AudienceLabel(self.words["for_audiences"].replace("{audiences}", describe(tags)))]
+        return [
+            AudienceLabel(
+                self.words["for_audiences"].replace("{audiences}", describe(tags))
+            )
+        ]
 
     def labelled(self, blocks: list[Block]) -> list[Item]:
         """``blocks``, each tagged one after who it is for (on the web copy)."""

@@ -160,7 +160,9 @@ def render_variants(
     rendered: dict[frozenset[str], Rendered] = {}
     result: dict[frozenset[str], Rendered] = {}
     for audiences in readers:
-        seen = audiences or (None if settings.no_audience == "everything" else audiences)
+        seen = audiences or (
+            None if settings.no_audience == "everything" else audiences
+        )
         variant = variant_of(seen, tagged)
         if variant not in rendered:
             selection = select(edition, variant)

@@ -17,7 +17,6 @@ from markupsafe import Markup
 from bulletin.errors import BulletinError, LayoutError
 from bulletin.files import cache_folder, read_cache, write_cache
 from bulletin.model.blocks import (
-    Block,
     BulletList,
     Button,
     Callout,

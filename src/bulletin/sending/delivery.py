@@ -66,8 +66,8 @@ from bulletin.errors import (
 )
 from bulletin.mail.message import Messages, PersonalMessage
 from bulletin.mail.recipients import Recipient
-from bulletin.mail.variants import reader_audiences
 from bulletin.mail.suppression import Suppression, SuppressionList, run_note
+from bulletin.mail.variants import reader_audiences
 from bulletin.sending.journal import (
     Fingerprint,
     Journal,

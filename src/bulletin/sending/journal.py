@@ -533,8 +533,7 @@ class Journal:
         changed: dict[str, int] = {}
         with self._mutex:
             rows = self._db.execute(
-                "SELECT key, variant_digest FROM recipients "
-                f"WHERE state IN {_RECEIVED}"
+                f"SELECT key, variant_digest FROM recipients WHERE state IN {_RECEIVED}"
             ).fetchall()
         for key, digest in rows:
             now = variants.get(key, whole)
