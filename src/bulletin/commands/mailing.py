@@ -98,6 +98,9 @@ class Mailing:
     chosen: str = ""
     """What chose :attr:`to_send` from :attr:`on_list` (``audience schools``,
     ``team = Early Help``); empty when everyone was."""
+    audience: str | None = None
+    """The audience chosen, if one was: a test copy to an address not on the
+    list shows that audience's variant."""
 
     @property
     def ready(self) -> bool:
@@ -112,8 +115,9 @@ class Mailing:
     def test_messages(self, addresses: Iterable[str]) -> list[PersonalMessage]:
         """Test copies for ``addresses``, with their own Message-IDs.
 
-        An address on the recipient list gets that row's merge fields, so a
-        test to oneself shows one's own greeting.
+        An address on the recipient list gets that row's merge fields (and
+        variant), so a test to oneself shows one's own greeting; another gets
+        the variant of the audience chosen, if one was.
 
         Raises:
             RecipientError: an address is not valid.
@@ -127,7 +131,9 @@ class Mailing:
         )
         copies: dict[str, PersonalMessage] = {}
         for address in addresses:
-            listed = self.recipients.find(address) or Recipient.of(address)
+            listed = self.recipients.find(address) or Recipient.of(
+                address, {AUDIENCES_FIELD: self.audience} if self.audience else None
+            )
             if listed.key not in copies:
                 copies[listed.key] = template.personal(
                     listed if _has_variant(template, listed) else _plain(listed)
@@ -193,7 +199,8 @@ def prepare(
     variants = render_variants(
         source.edition,
         settings,
-        _readers(recipients),
+        _readers(recipients)
+        | ({frozenset({choose.audience})} if choose.audience else set()),
         layout=source.layout,
         base_dir=source.base_dir,
         digest=source.digest,
@@ -272,6 +279,7 @@ def prepare(
         variants=variants,
         on_list=tuple(on_list),
         chosen=choose.what,
+        audience=choose.audience,
     )
 
 
