@@ -156,7 +156,7 @@ def test_unknown_key_far_from_any_lists_the_known_ones(file: Path) -> None:
 
     assert error.location.line == 2
     assert error.message.startswith(
-        "unknown key 'banana'; known keys: archive_url, colours, "
+        "unknown key 'banana'; known keys: archive_url, audiences, colours, "
     )
     assert "title" in error.message
 

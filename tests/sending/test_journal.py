@@ -338,9 +338,16 @@ def test_list_digest_ignores_order_but_not_merge_fields() -> None:
 # begin: a changed edition or list -----------------------------------------------------
 
 
+def _send_ann(journal: Journal) -> None:
+    """Ann has the edition: a change is now a change for her."""
+    journal.sending(ANN.key, "<a@example.org>", 1000.0)
+    journal.sent(ANN.key, "250 2.0.0 OK")
+
+
 def test_a_changed_subject_is_refused_saying_what_it_was_and_is(
     journal: Journal,
 ) -> None:
+    _send_ann(journal)
     before, stored = journal.entries(), journal.fingerprint
     changed = fingerprint(subject="News - February 2025", edition_digest="edition-2")
     with pytest.raises(JournalConflictError) as refusal:
@@ -359,6 +366,7 @@ def test_a_changed_subject_is_refused_saying_what_it_was_and_is(
 
 
 def test_changed_content_under_the_same_subject_is_refused(journal: Journal) -> None:
+    _send_ann(journal)
     before = journal.entries()
     with pytest.raises(
         JournalConflictError, match="the edition's content changed"
@@ -367,6 +375,17 @@ def test_changed_content_under_the_same_subject_is_refused(journal: Journal) -> 
     assert refusal.value.earlier is None
     assert "recipient list" not in str(refusal.value)
     assert journal.entries() == before
+
+
+def test_a_change_nobody_has_yet_is_no_change(journal: Journal) -> None:
+    """Before anyone was sent the edition, a corrected one simply goes."""
+    journal.deferred(BOB.key, "451 4.3.0 later", 2000.0, tried=True)
+    changes = journal.begin(
+        fingerprint(edition_digest="edition-2"), EVERYONE, [CAT.key]
+    )
+    assert changes == []
+    assert journal.fingerprint is not None
+    assert journal.fingerprint.edition_digest == "edition-2"
 
 
 def test_a_changed_list_is_refused_saying_how_many_were_added_removed_and_edited(
@@ -398,6 +417,7 @@ def test_only_the_kinds_of_list_change_that_happened_are_named(
 
 
 def test_an_edition_and_a_list_both_changed_name_both(journal: Journal) -> None:
+    _send_ann(journal)
     now = (ANN, BOB, CAT)
     with pytest.raises(SendError) as refusal:
         journal.begin(fingerprint(now, edition_digest="edition-2"), now, [CAT.key])

@@ -318,7 +318,7 @@ def test_a_journal_of_schema_1_is_read_as_it_is_and_migrated_when_sent_with(
         journal.end_run(run, "finished", sent=0)
         assert [r.outcome for r in journal.runs()] == ["finished"]
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     db.close()
 
 

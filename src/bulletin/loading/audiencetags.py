@@ -8,8 +8,9 @@
 
 The tag is the last thing on the line; names are separated by ``,`` or ``;``
 and compared without case. Any other ``{...}`` at the end of a heading or a
-box line is refused rather than shown: a mistyped tag (``{fro schools}``)
-must never send a part to everyone.
+box line, and a ``{for`` anywhere else on it, is refused rather than shown: a
+mistyped or misplaced tag (``{fro schools}``, ``{for schools} (new)``) must
+never send a part to everyone. A brace written ``\\{`` is the brace itself.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from bulletin.model.tags import audience_names
 
 __all__ = ["split_tag"]
 
-_END = re.compile(r"(?<!\{)\{(?!\{)(?P<inside>[^{}]*)\}\s*$")
+_END = re.compile(r"(?<![\\{])\{(?!\{)(?P<inside>[^{}]*)\}\s*$")
 _FOR = re.compile(r"\s*for\b\s*:?(?P<names>.*)$", re.IGNORECASE | re.DOTALL)
+_STRAY = re.compile(r"(?<!\\)\{\s*for\b", re.IGNORECASE)
+_TAG_TEXT = re.compile(r"\{[^{}]*\}?")
 
 
 def split_tag(line: str) -> tuple[str, frozenset[str]]:
@@ -34,6 +37,16 @@ def split_tag(line: str) -> tuple[str, frozenset[str]]:
             is the braces as written.
     """
     found = _END.search(line)
+    before = line if found is None else line[: found.start()]
+    stray = _STRAY.search(before)
+    if stray is not None:
+        written = _TAG_TEXT.match(before, stray.start())
+        assert written is not None  # it matches whatever follows a brace
+        raise ContentError(
+            f"the audience tag {written.group(0).strip()} must be the last thing "
+            "on the line, written once; write e.g. Training {for schools, health}",
+            fragment=written.group(0),
+        )
     if found is None:
         return line, frozenset()
     written = found.group(0).rstrip()
