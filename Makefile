@@ -44,6 +44,7 @@ benchmark: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/send.py
 	$(BIN)/python benchmarks/recipients.py
 	$(BIN)/python benchmarks/delivery.py
+	$(BIN)/python benchmarks/audiences.py
 	$(BIN)/python benchmarks/bounces.py
 	$(BIN)/python benchmarks/service.py
 
