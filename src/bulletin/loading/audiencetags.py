@@ -40,12 +40,12 @@ def split_tag(line: str) -> tuple[str, frozenset[str]]:
     before = line if found is None else line[: found.start()]
     stray = _STRAY.search(before)
     if stray is not None:
-        written = _TAG_TEXT.match(before, stray.start())
-        assert written is not None  # it matches whatever follows a brace
+        misplaced = _TAG_TEXT.match(before, stray.start())
+        assert misplaced is not None  # it matches whatever follows a brace
         raise ContentError(
-            f"the audience tag {written.group(0).strip()} must be the last thing "
+            f"the audience tag {misplaced.group(0).strip()} must be the last thing "
             "on the line, written once; write e.g. Training {for schools, health}",
-            fragment=written.group(0),
+            fragment=misplaced.group(0),
         )
     if found is None:
         return line, frozenset()

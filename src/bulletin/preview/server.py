@@ -299,15 +299,15 @@ def _build(
 ) -> tuple[Snapshot, tuple[Path, ...]]:
     """Load and render the edition: what the pages serve, and the folders to watch."""
     from bulletin.commands.build import reader_variant, render_source
+    from bulletin.model.audiences import describe
     from bulletin.loading.source import load
     from bulletin.mail.message import personal_values
     from bulletin.rendering.layouts import load_layout
 
     start = time.perf_counter()
     source = load(path)
-    rendered = render_source(
-        source, layout=layout, audiences=reader_variant(source, recipient, audience)
-    )
+    audiences = reader_variant(source, recipient, audience)
+    rendered = render_source(source, layout=layout, audiences=audiences)
     values = personal_values(source.settings, recipient, secret)
     base_url = source.settings.image_base_url
     email, web = fill_html(rendered.html, values), rendered.web_html
@@ -323,7 +323,8 @@ def _build(
     folder = source.config.folder
     config = [folder] if folder is not None else []
     snapshot = Snapshot(
-        title=source.edition.title,
+        title=source.edition.title
+        + (f" (for {describe(audiences)})" if audience is not None else ""),
         slug=rendered.slug,
         email_html=email,
         web_html=web,
