@@ -85,17 +85,22 @@ def reader_variant(
         ContentError: both are given, an audience is not declared, or the
             recipient's audiences cell cannot be read.
     """
-    if audience is None:
-        return reader_audiences(recipient)
-    if recipient is not None:
+    if audience is not None and recipient is not None:
         raise ContentError(
             "give --as (that reader's own audiences) or --audience, not both"
         )
-    names = audience_names(audience)
-    declared = list(source.settings.audiences)
+    names = audience_names(audience) if audience is not None else frozenset()
+    who = ""
+    if recipient is not None:
+        who = f"row {recipient.row} ({recipient.address}): " if recipient.row else ""
+        try:
+            names = reader_audiences(recipient)
+        except ContentError as error:
+            raise ContentError(who + error.message) from None
+    declared = sorted(source.settings.audiences)
     for name in sorted(names):
         if name not in declared:
-            raise ContentError(unknown_audience(name, sorted(declared)))
+            raise ContentError(who + unknown_audience(name, declared))
     return names
 
 

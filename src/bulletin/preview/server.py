@@ -299,9 +299,9 @@ def _build(
 ) -> tuple[Snapshot, tuple[Path, ...]]:
     """Load and render the edition: what the pages serve, and the folders to watch."""
     from bulletin.commands.build import reader_variant, render_source
-    from bulletin.model.audiences import describe
     from bulletin.loading.source import load
     from bulletin.mail.message import personal_values
+    from bulletin.model.audiences import describe
     from bulletin.rendering.layouts import load_layout
 
     start = time.perf_counter()
