@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.checking import check, rules
+from bulletin.commands.choosing import chooser
 from bulletin.commands.sync import sync_before_send
 from bulletin.errors import ContentError, RecipientError, SendError
 from bulletin.loading.config import SUPPRESSIONS_NAME
@@ -31,7 +31,6 @@ from bulletin.mail.recipients import (
     Recipient,
     RecipientList,
     Rejection,
-    field_name,
     read_recipients,
 )
 from bulletin.mail.suppression import SuppressionList
@@ -42,10 +41,8 @@ from bulletin.mail.variants import (
     audience_problems,
     reader_audiences,
 )
-from bulletin.model.audiences import unknown_audience
 from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
 from bulletin.model.rendered import Rendered
-from bulletin.model.tags import audience_names
 from bulletin.rendering import render_variants
 
 __all__ = [
@@ -195,7 +192,7 @@ def prepare(
     if not isinstance(recipients, RecipientList):
         recipients = read_recipients(recipients, email_column=email_column)
     settings = source.settings
-    choose = _chooser(recipients, settings.audiences, audience, list(where))
+    choose = chooser(recipients, settings.audiences, audience, list(where))
     variants = render_variants(
         source.edition,
         settings,
@@ -304,75 +301,6 @@ def _plain(recipient: Recipient) -> Recipient:
     audiences no variant was rendered for)."""
     fields = {k: v for k, v in recipient.fields.items() if k != AUDIENCES_FIELD}
     return dataclasses.replace(recipient, fields=fields)
-
-
-@dataclass(frozen=True, slots=True)
-class _Chooser:
-    """Which readers a send is for: those in ``audience`` and matching each ``where``."""
-
-    audience: str | None
-    where: tuple[tuple[str, str], ...]
-    what: str
-    """How an editor reads the choice: ``audience schools``; empty: everyone."""
-
-    def __call__(self, recipient: Recipient) -> bool:
-        if self.audience is not None:
-            try:
-                if self.audience not in reader_audiences(recipient):
-                    return False
-            except ContentError:
-                return False
-        return all(
-            _folded(recipient.fields.get(name, "")) == value
-            for name, value in self.where
-        )
-
-
-def _chooser(
-    recipients: RecipientList,
-    declared: tuple[str, ...],
-    audience: str | None,
-    where: list[tuple[str, str]],
-) -> _Chooser:
-    """Check ``audience`` and each ``where`` column against the list and settings.
-
-    Raises:
-        RecipientError: the audience is not declared, or a column is not on the list.
-    """
-    chosen: str | None = None
-    parts = []
-    if audience is not None:
-        try:
-            names = audience_names(audience)
-        except ContentError as error:
-            raise RecipientError(error.message) from None
-        if len(names) != 1:
-            raise RecipientError(
-                f"--audience takes one audience, not {audience!r}; a reader in "
-                "any of several is sent to by running send once for each"
-            )
-        (chosen,) = names
-        if chosen not in declared:
-            raise RecipientError(unknown_audience(chosen, sorted(declared)))
-        parts.append(f"audience {chosen}")
-    pairs = []
-    for column, value in where:
-        name = field_name(column)
-        if name not in recipients.fields:
-            near = difflib.get_close_matches(name, list(recipients.fields), n=1)
-            hint = (
-                f"did you mean {near[0]!r}? " if near else ""
-            ) + f"its columns are {', '.join(recipients.fields) or 'only the email'}"
-            raise RecipientError(
-                f"{recipients.path.name} has no column {column!r}; {hint}"
-            )
-        pairs.append((name, _folded(value)))
-        parts.append(f"{column} = {value}")
-    return _Chooser(chosen, tuple(pairs), " and ".join(parts))
-
-
-def _folded(value: str) -> str:
-    return " ".join(value.split()).casefold()
 
 
 def _set_aside(
