@@ -46,9 +46,11 @@ Each run is kept too (:class:`Run`): when it started and ended, how it ended
 A reader the run stopped on stays "pending" with the reply noted, so
 ``status`` can say why.
 
-``PRAGMA user_version`` holds the schema version: 1 had no runs; a journal of
-version 1 is brought to 2 when it is next opened for a send (read-only, it is
-read as it is, with no runs).
+Each reader's row also keeps the variant of the edition they get (or got),
+its digest and their audiences: an edition changed since a reader was sent
+it is a change for that reader only (:meth:`Journal.begin`).
+
+The file's schema and its migrations are in :mod:`bulletin.sending.journaldb`.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ from bulletin.errors import JournalConflictError, SendError
 from bulletin.files import user_state_root
 from bulletin.mail.recipients import Recipient
 from bulletin.model.audiences import describe
+from bulletin.sending.journaldb import SCHEMA_VERSION, connect
 from bulletin.sending.replies import printable
 
 __all__ = [
@@ -84,61 +87,6 @@ __all__ = [
     "journal_path",
     "list_digest",
 ]
-
-SCHEMA_VERSION = 3
-_RUNS = """
-CREATE TABLE runs (
-    id INTEGER PRIMARY KEY,
-    tag TEXT NOT NULL,
-    started TEXT NOT NULL,
-    ended TEXT,
-    outcome TEXT,
-    reason TEXT NOT NULL DEFAULT '',
-    address TEXT,
-    reply TEXT NOT NULL DEFAULT '',
-    sent INTEGER NOT NULL DEFAULT 0
-);
-"""
-"""Schema 2: one row per run (``ended`` is NULL while it runs, or if it was killed)."""
-_VARIANTS = """
-ALTER TABLE recipients ADD COLUMN variant TEXT NOT NULL DEFAULT '';
-ALTER TABLE recipients ADD COLUMN variant_digest TEXT NOT NULL DEFAULT '';
-ALTER TABLE recipients ADD COLUMN audiences TEXT NOT NULL DEFAULT '';
-"""
-"""Schema 3: the variant each reader gets (or got), its digest, and the reader's
-audiences. An empty digest (a journal of schema 2) stands for the edition's."""
-_MIGRATIONS = {1: _RUNS, 2: _VARIANTS}
-"""What brings a journal from each version to the next."""
-_SCHEMA = (
-    """
-CREATE TABLE edition (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    edition TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    edition_digest TEXT NOT NULL,
-    list TEXT NOT NULL,
-    list_digest TEXT NOT NULL,
-    started TEXT NOT NULL
-);
-CREATE TABLE recipients (
-    key TEXT PRIMARY KEY,
-    address TEXT NOT NULL,
-    row INTEGER NOT NULL,
-    fields TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN
-        ('pending', 'sending', 'sent', 'deferred', 'failed', 'in doubt', 'suppressed')),
-    attempts INTEGER NOT NULL DEFAULT 0,
-    reply TEXT NOT NULL DEFAULT '',
-    next_attempt REAL,
-    message_id TEXT,
-    sent_at REAL,
-    changed TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX recipients_by_state ON recipients (state, row);
-"""
-    + _RUNS
-    + _VARIANTS
-)
 
 
 class State(enum.StrEnum):
@@ -313,7 +261,7 @@ class Journal:
                 "to finish (or stop it) before running this again"
             ) from None
         try:
-            journal = cls(path, _connect(path, create=True))
+            journal = cls(path, connect(path, create=True))
         except BaseException:
             lock.release()
             raise
@@ -325,7 +273,7 @@ class Journal:
     def in_memory(cls) -> Journal:
         """A journal kept in memory for one run: nothing to resume after a crash."""
         path = Path(":memory:")
-        return cls(path, _connect(path, create=True))
+        return cls(path, connect(path, create=True))
 
     @classmethod
     def read(cls, path: Path) -> Journal:
@@ -338,7 +286,7 @@ class Journal:
             raise SendError(
                 f"no journal at {path}: this edition has not been sent to a list yet"
             )
-        return cls(path, _connect(path, create=False))
+        return cls(path, connect(path, create=False))
 
     def close(self) -> None:
         """Close the database (a checkpoint: every write durable) and let other runs in."""
@@ -804,56 +752,6 @@ def _entry(row: Sequence[object]) -> Entry:
     if isinstance(values[5], str):  # a reply stored by an older bulletin, unclean
         values[5] = printable(values[5])
     return Entry(*values)  # type: ignore[arg-type]  # the columns' types, in order
-
-
-def _connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    try:
-        if create:
-            db = sqlite3.connect(
-                path, isolation_level=None, timeout=10, check_same_thread=False
-            )
-        else:
-            db = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-            )
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            db.close()
-            raise SendError(
-                f"{path} was written by a newer bulletin (journal schema {version}); "
-                "upgrade bulletin to use it"
-            )
-        if create:
-            if version == 0:
-                has_tables = db.execute(
-                    "SELECT count(*) FROM sqlite_schema"
-                ).fetchone()[0]
-                if has_tables:
-                    db.close()
-                    raise SendError(f"{path} is not a bulletin journal")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")  # FULL for "sending" only
-            if version == 0:
-                db.executescript(
-                    f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-                )
-            _migrate(db, version or SCHEMA_VERSION)
-        elif version == 0:
-            db.close()
-            raise SendError(f"{path} is not a bulletin journal")
-    except sqlite3.DatabaseError as error:
-        raise SendError(f"{path} cannot be used as a journal: {error}") from None
-    return db
-
-
-def _migrate(db: sqlite3.Connection, version: int) -> None:
-    """Bring a journal of an older schema ``version`` to :data:`SCHEMA_VERSION`."""
-    while version < SCHEMA_VERSION:
-        db.executescript(
-            f"BEGIN; {_MIGRATIONS[version]} PRAGMA user_version = {version + 1}; "
-            "COMMIT;"
-        )
-        version += 1
 
 
 def _fields_digest(recipient: Recipient) -> str:
