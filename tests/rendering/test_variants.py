@@ -489,3 +489,11 @@ def test_the_email_and_text_of_a_variant_never_hold_other_parts_of_any_kind() ->
     assert "contact@health.example.org" not in rendered[NONE].html
     assert "contact@health.example.org" in rendered[HEALTH].html
     assert all("remotealt" in each.html for each in rendered.values())
+
+
+def test_a_welsh_web_copy_labels_parts_in_welsh() -> None:
+    edition = Edition("Newyddion", DAY, language="cy")
+    edition.section("Hyfforddiant", audiences=BOTH).paragraph("Geiriau.")
+    web = render(edition, SETTINGS).web_html
+    assert '<p class="audience">Ar gyfer health a schools</p>' in web
+    assert "For " not in web

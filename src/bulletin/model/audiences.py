@@ -143,14 +143,18 @@ def parse_variant(key: str) -> frozenset[str]:
     return frozenset(name for name in key.split("+") if name)
 
 
-def describe(variant: frozenset[str] | str) -> str:
-    """A variant as an editor reads it: ``health and schools``, or ``no audience``."""
+def describe(variant: frozenset[str] | str, conjunction: str = "and") -> str:
+    """A variant as an editor reads it: ``health and schools``, or ``no audience``.
+
+    ``conjunction`` joins the last two names (a layout's word for "and" on a
+    page in another language: Welsh ``a``).
+    """
     names = sorted(parse_variant(variant) if isinstance(variant, str) else variant)
     if not names:
         return "no audience"
     if len(names) == 1:
         return names[0]
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
 
 
 @dataclass(frozen=True, slots=True)

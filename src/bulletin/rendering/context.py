@@ -424,7 +424,9 @@ class Page:
             return []
         return [
             AudienceLabel(
-                self.words["for_audiences"].replace("{audiences}", describe(tags))
+                self.words["for_audiences"].replace(
+                    "{audiences}", describe(tags, self.words.get("and", "and"))
+                )
             )
         ]
 
