@@ -424,7 +424,8 @@ class Page:
             return []
         return [
             AudienceLabel(
-                self.words["for_audiences"].replace(
+                # A layout of one's own may not have these words: English then.
+                self.words.get("for_audiences", "For {audiences}").replace(
                     "{audiences}", describe(tags, self.words.get("and", "and"))
                 )
             )
