@@ -334,11 +334,16 @@ def _dry_run_summary(mailing: Mailing, tests: list[str], server: str) -> None:
         lines.insert(4, ("Only", f"readers in {mailing.chosen}"))
     variants = _variant_counts(mailing)
     if len(variants) > 1 or any(variants):
+        sizes = {
+            name: len(template.rendered.html.encode("utf-8"))
+            for name, template in mailing.template.templates.items()
+        }
         lines.append(
             (
                 "Variants",
                 "; ".join(
-                    f"{describe(name)}: {number:,}"
+                    f"{describe(name)}: {count(number, 'reader')}"
+                    + (f", {sizes[name] / 1024:.0f} KB" if name in sizes else "")
                     for name, number in sorted(variants.items())
                 ),
             )

@@ -159,6 +159,10 @@ class Messages(Protocol):
     def variants(self) -> Mapping[str, str]:
         """Each variant's fingerprint by name (``""``: the untagged parts alone)."""
 
+    @property
+    def templates(self) -> Mapping[str, MessageTemplate]:
+        """Each variant's message by name."""
+
     def template(self, recipient: Recipient | None) -> MessageTemplate:
         """The message of ``recipient``'s variant."""
 
@@ -273,6 +277,11 @@ class MessageTemplate:
     def variants(self) -> Mapping[str, str]:
         """This message's one variant and its fingerprint (see :class:`Messages`)."""
         return {variant_key(self.rendered.variant): self.fingerprint}
+
+    @property
+    def templates(self) -> Mapping[str, MessageTemplate]:
+        """This message, as its one variant's (see :class:`Messages`)."""
+        return {variant_key(self.rendered.variant): self}
 
     @property
     def fingerprint(self) -> str:
