@@ -505,3 +505,16 @@ def test_the_grammar_reaches_tagged_pictures(pictures: list[Path]) -> None:
     assert not images(parsed(sent.personal(reader(3, "")).data))
     assert variants[NONE].embedded == ()
     assert len(variants[SCHOOLS].embedded) == 1
+
+
+def test_audience_problems_count_what_they_do_not_list() -> None:
+    readers = [
+        Recipient(f"r{row}@example.org", {"audiences": "nosuch"}, row=row)
+        for row in range(2, 1002)
+    ]
+    problems = audience_problems(readers, ["schools"], "readers.csv", most=3)
+    assert len(problems) == 4
+    assert problems[0].startswith("readers.csv: row 2: audience 'nosuch'")
+    assert problems[-1] == (
+        "readers.csv: and 997 more audiences not declared in other rows"
+    )

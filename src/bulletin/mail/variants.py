@@ -53,12 +53,17 @@ def reader_audiences(recipient: Recipient | None) -> frozenset[str]:
 
 
 def audience_problems(
-    recipients: Iterable[Recipient], declared: Iterable[str], list_name: str
+    recipients: Iterable[Recipient],
+    declared: Iterable[str],
+    list_name: str,
+    *,
+    most: int = 10,
 ) -> list[str]:
     """Each row whose ``audiences`` cell names an audience not ``declared``, by row.
 
     Example: ``recipients.csv: row 12: audience 'shcools' is not declared; did
-    you mean 'schools'? (the audiences are health, police, schools)``.
+    you mean 'schools'? (the audiences are health, police, schools)``. After
+    ``most`` of them, one line counts the rest.
     """
     known = sorted(declared)
     problems = []
@@ -82,6 +87,12 @@ def audience_problems(
                 f"{list_name}: row {recipient.row}: audience {name!r} is not "
                 f"declared; {why}"
             )
+    if len(problems) > most:
+        hidden = len(problems) - most
+        problems[most:] = [
+            f"{list_name}: and {hidden:,} more audience"
+            f"{'s' if hidden != 1 else ''} not declared in other rows"
+        ]
     return problems
 
 
