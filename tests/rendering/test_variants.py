@@ -497,3 +497,21 @@ def test_a_welsh_web_copy_labels_parts_in_welsh() -> None:
     web = render(edition, SETTINGS).web_html
     assert '<p class="audience">Ar gyfer health a schools</p>' in web
     assert "For " not in web
+
+
+def test_a_list_needing_more_variants_than_the_cap_is_refused() -> None:
+    from bulletin.model.audiences import MAX_VARIANTS
+
+    names = [f"group {number}" for number in range(8)]
+    edition = Edition("News", DAY)
+    for name in names:
+        edition.section(f"For {name}", audiences=[name]).paragraph("Words.")
+    settings = Settings(audiences=names)
+    # Every mix of eight audiences: 256 different versions.
+    readers = [
+        frozenset(name for bit, name in enumerate(names) if mask >> bit & 1)
+        for mask in range(2 ** len(names))
+    ]
+    assert len(readers) > MAX_VARIANTS
+    with pytest.raises(ContentError, match="need 256 different versions"):
+        render_variants(edition, settings, readers)

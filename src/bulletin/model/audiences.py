@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_AUDIENCES",
+    "MAX_VARIANTS",
     "Selection",
     "audience_names",
     "check_tags",
@@ -52,6 +53,12 @@ __all__ = [
     "variant_of",
     "visible",
 ]
+
+
+MAX_VARIANTS = 128
+"""The most variants one send renders: every mix of seven tagged audiences.
+A list whose readers need more (each rendered and kept in memory) is refused
+rather than left to exhaust the machine."""
 
 
 def visible(part: object, audiences: frozenset[str] | None) -> bool:

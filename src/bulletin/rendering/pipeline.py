@@ -22,7 +22,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bulletin.errors import ContentError
-from bulletin.model.audiences import check_tags, select, tagged_audiences, variant_of
+from bulletin.model.audiences import (
+    MAX_VARIANTS,
+    check_tags,
+    select,
+    tagged_audiences,
+    variant_of,
+)
 from bulletin.model.blocks import Block, Image
 from bulletin.model.edition import Edition
 from bulletin.model.fields import field_names, public_html
@@ -148,6 +154,16 @@ def render_variants(
         wanted, folder, base_url=settings.image_base_url, web=True
     )
     tagged = tagged_audiences(edition)
+    readers = list(readers)
+    wanted_variants = {
+        variant_of(_seen(audiences, settings), tagged) for audiences in readers
+    }
+    if len(wanted_variants) > MAX_VARIANTS:
+        raise ContentError(
+            f"the readers' audiences need {len(wanted_variants):,} different versions "
+            f"of this edition, more than the {MAX_VARIANTS} bulletin makes for one "
+            "send; tag parts for fewer audiences, or send to each group on its own"
+        )
     web = Page(
         edition,
         settings,
@@ -160,10 +176,7 @@ def render_variants(
     rendered: dict[frozenset[str], Rendered] = {}
     result: dict[frozenset[str], Rendered] = {}
     for audiences in readers:
-        seen = audiences or (
-            None if settings.no_audience == "everything" else audiences
-        )
-        variant = variant_of(seen, tagged)
+        variant = variant_of(_seen(audiences, settings), tagged)
         if variant not in rendered:
             selection = select(edition, variant)
             email = Page(
@@ -178,6 +191,13 @@ def render_variants(
             rendered[variant] = _email(email, web_html, assets, variant)
         result[audiences] = rendered[variant]
     return result
+
+
+def _seen(audiences: frozenset[str], settings: Settings) -> frozenset[str] | None:
+    """The audiences whose parts a reader in ``audiences`` sees (None: every part)."""
+    if not audiences and settings.no_audience == "everything":
+        return None
+    return audiences
 
 
 def _email(
