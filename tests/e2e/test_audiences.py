@@ -259,6 +259,11 @@ def invoke(*args: str | Path) -> Result:
     return runner.invoke(app, [*map(str, args)])
 
 
+def to_outbox(edition: Path, readers: Path, outbox: Path, *args: str | Path) -> Result:
+    """``bulletin send`` of ``edition`` to ``readers``, into the folder ``outbox``."""
+    return invoke("send", edition, "--recipients", readers, "--outbox", outbox, *args)
+
+
 def smtp_options(server: SmtpServer) -> list[str]:
     return [
         "--smtp-host",
@@ -457,12 +462,9 @@ def test_where_sends_only_to_the_readers_whose_column_matches(
 ) -> None:
     outbox = tmp_path / "outbox"
 
-    result = invoke(
-        "send",
+    result = to_outbox(
         edition,
-        "--recipients",
         readers,
-        "--outbox",
         outbox,
         "--where",
         "team=a",
@@ -482,12 +484,9 @@ def test_audience_into_an_outbox_writes_only_that_audience_then_the_rest(
 ) -> None:
     outbox = tmp_path / "outbox"
 
-    first = invoke(
-        "send",
+    first = to_outbox(
         edition,
-        "--recipients",
         readers,
-        "--outbox",
         outbox,
         "--audience",
         "Police",
@@ -507,12 +506,9 @@ def test_an_edit_makes_stale_only_the_outbox_files_whose_variant_it_changes(
 ) -> None:
     outbox = tmp_path / "outbox"
     police = in_audience("police")
-    first = invoke(
-        "send",
+    first = to_outbox(
         edition,
-        "--recipients",
         readers,
-        "--outbox",
         outbox,
         "--audience",
         "police",
@@ -538,12 +534,9 @@ def test_a_test_copy_to_a_listed_reader_is_their_variant(
 ) -> None:
     outbox = tmp_path / "outbox"
 
-    result = invoke(
-        "send",
+    result = to_outbox(
         edition,
-        "--recipients",
         readers,
-        "--outbox",
         outbox,
         "--test-to",
         "bob@example.org",
@@ -791,12 +784,9 @@ def test_an_unknown_audience_option_is_refused_with_the_declared_ones(
 ) -> None:
     outbox = tmp_path / "outbox"
 
-    result = invoke(
-        "send",
+    result = to_outbox(
         edition,
-        "--recipients",
         readers,
-        "--outbox",
         outbox,
         "--audience",
         audience,
@@ -814,12 +804,9 @@ def test_where_a_column_not_on_the_list_is_refused_naming_the_columns(
 ) -> None:
     outbox = tmp_path / "outbox"
 
-    result = invoke(
-        "send",
+    result = to_outbox(
         edition,
-        "--recipients",
         readers,
-        "--outbox",
         outbox,
         "--where",
         "nosuch=x",
