@@ -620,3 +620,16 @@ def test_image_base_url_is_the_folder_above_assets() -> None:
 
     with pytest.raises(ContentError, match="not assets/ itself"):
         Settings(image_base_url="https://example.org/news/assets/")
+
+
+@pytest.mark.parametrize("website", ["javascript:alert(1)", "mailto:a@example.org"])
+def test_a_contact_website_with_another_scheme_is_refused(website: str) -> None:
+    with pytest.raises(ContentError, match="is not a web address") as refusal:
+        Contact(website=website)
+    assert refusal.value.key == ("website",)
+
+
+def test_a_contact_website_with_a_port_is_a_web_address() -> None:
+    assert Contact(website="www.example.org:8080").website_href == (
+        "https://www.example.org:8080"
+    )

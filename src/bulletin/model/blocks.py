@@ -454,6 +454,11 @@ class Contact:
             ).within("contact")
         if website is not None:
             with _field("website"):
+                if _OTHER_SCHEME.match(website):
+                    raise ContentError(
+                        f"contact website {website!r} is not a web address; write "
+                        "e.g. www.example.org or https://www.example.org/contact"
+                    )
                 _link(_website_href(website), "contact website")
         if not any((name, address, phone, email, website)):
             raise ContentError("contact block has no details").within("contact")
@@ -480,6 +485,11 @@ class Contact:
     def website_href(self) -> str | None:
         """The link for :attr:`website`."""
         return None if self.website is None else _website_href(self.website)
+
+
+_OTHER_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?!//|\d)")
+"""A website written with a scheme that is not a web one (``javascript:x``,
+``mailto:...``): ``host:8080`` (a port) and ``https://`` are not matched."""
 
 
 def _website_href(website: str) -> str:
