@@ -337,9 +337,10 @@ def test_a_digests_contents_link_to_the_anchors_of_its_own_sections() -> None:
 
 def test_a_digest_keeps_the_anchors_when_a_section_lost_a_part() -> None:
     news = Edition("News", DAY)
-    news.section("Notes", audiences=["schools"]).paragraph("Hidden notes.")
+    hidden = news.section("Notes", audiences=["schools"])
+    hidden.paragraph("Hidden notes.").paragraph("More hidden notes.")
     notes = news.section("Notes")
-    notes.paragraph("Open lead.")
+    notes.paragraph("Open lead.").paragraph("Open more.")
     notes.callout("For schools only.", audiences=["schools"])
     notes.article("Notes", ["Article lead.", "Article more."])
 

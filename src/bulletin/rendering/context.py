@@ -494,7 +494,8 @@ class Page:
 
         A digest keeps the article's lead (see :func:`_lead`), the events and
         buttons (dates and calls to action), never a subheading, and ends with a
-        "Read more about <heading>" link to ``anchor`` on the web copy.
+        "Read more about <heading>" link to ``anchor`` on the web copy, when it
+        left anything out.
         """
         if not (self.digest and self.personal) or not blocks:
             return blocks
@@ -502,6 +503,8 @@ class Page:
         shown: list[Block] = [
             block for block in blocks if block is lead or _kept_in_digest(block)
         ]
+        if len(shown) == len(blocks):
+            return shown  # nothing left out: nothing more to read on the web
         url = f"{self.web_url}#{anchor}"
         words = self.words["read_more"].replace("{heading}", heading)
         shown.append(Paragraph(Text((Link(url, (Run(words),)),), url)))
