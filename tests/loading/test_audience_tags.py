@@ -549,3 +549,55 @@ def test_an_escaped_brace_is_not_read_as_a_tag(tmp_path: Path) -> None:
     assert "\\" not in section.heading
     assert section.heading == "Training {for schools}"
     assert section.audiences == frozenset()
+
+
+# Words that would go to everyone as they are ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("Para text {for police}\n", 10),
+        ("- item {for police}\n", 10),
+        ("**Bold line {for police}**\n", 10),
+        ("> quote {for police}\n", 10),
+        ("| A | B |\n| --- | --- |\n| x {for police} | y |\n", 12),
+        ("::: callout Title\n{for police}\n:::\n", 11),
+        ("::: event\ntitle: Police day {for police}\ndate: 2025-02-06\n:::\n", 11),
+        (":::: callout Four {for police}\nx\n::::\n", 10),
+        ("    ::: callout Indented {for police}\n", 10),
+        ("# Secret \uff5bfor police\uff5d\n\nWords.\n", 10),
+        ("# Secret &#123;for police&#125;\n\nWords.\n", 10),
+    ],
+)
+def test_a_tag_where_no_tag_can_go_is_refused_at_its_line(
+    tmp_path: Path, body: str, line: int
+) -> None:
+    found = problems(tmp_path, f"# Open\n\nEveryone.\n\n{body}")
+    refused = [error for error in found if "cannot tag this line" in error.message]
+    assert [error.location.line for error in refused] == [line], found
+
+
+def test_a_tag_in_a_note_to_oneself_is_never_shown_so_never_refused(
+    tmp_path: Path,
+) -> None:
+    edition = read(tmp_path, "<!-- {for police}: ask Sam -->\n\n# Open\n\nWords.\n")
+    assert [section.heading for section in edition.sections] == ["Open"]
+
+
+def test_a_box_inside_a_box_is_refused_at_the_inner_box(tmp_path: Path) -> None:
+    body = (
+        "# Open\n\nEveryone.\n\n"
+        "::: callout For police {for police}\nPolice info.\n\n"
+        "::: button\n[Portal](https://p.example.org/)\n:::\n\nMore police.\n:::\n"
+    )
+    found = problems(tmp_path, body)
+    messages = {error.location.line: error.message for error in found}
+    assert "a box cannot hold another box" in messages[13]
+    assert "closes no box" in messages[18]
+
+
+def test_a_closing_line_that_closes_nothing_is_refused(tmp_path: Path) -> None:
+    error = problem(tmp_path, "# Open\n\nEveryone.\n:::\n")
+    assert "closes no box" in error.message
+    assert error.location.line == 9

@@ -300,6 +300,13 @@ def make_block(box: Box) -> Block:
             else "use " + ", ".join(f"::: {kind}" for kind in BOX_KINDS)
         )
         raise BoxError(f"there is no ::: {box.kind} box; {hint}", box.first_line - 1)
+    for number, line in enumerate(box.lines, start=box.first_line):
+        if box_start(line.lstrip()):
+            raise BoxError(
+                f"a box cannot hold another box: end this {box.kind} box with a line "
+                "holding only ::: before opening the next",
+                number,
+            )
     try:
         title, audiences = split_tag(box.title)
     except ContentError as error:

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, Location
-from bulletin.loading.audiencetags import split_tag
-from bulletin.loading.boxes import BoxError, make_block
+from bulletin.loading.audiencetags import misplaced_tags, split_tag
+from bulletin.loading.boxes import BoxError, closes_box, make_block
 from bulletin.loading.limits import comment_problem, stream_problem
 from bulletin.loading.mdtokens import (
     FOOTNOTE_INSIDE,
@@ -129,6 +129,7 @@ def parse_body(
         reader.fail(*problem)
         return reader.finish()
     reader.read(tokens)
+    reader.stray_marks(tokens)
     return reader.finish()
 
 
@@ -203,6 +204,39 @@ class _Reader:
         index = 0
         while index < len(tokens):
             index = self.block(tokens, index)
+
+    def stray_marks(self, tokens: list[Token]) -> None:
+        """Refuse a ``{for ...}`` where no tag can go, and a ``:::`` that closes no box.
+
+        Either would send words as they are to every reader: a paragraph
+        meant for the police with "{for police}" in it, or the rest of a box
+        that an inner ``:::`` closed early.
+        """
+        boxes: set[int] = set()
+        tagged: set[int] = set()
+        notes: set[int] = set()
+        for token in tokens:
+            if token.map is None:
+                continue
+            span = range(*token.map)
+            if token.type in ("box", "closing_open", "closing_close"):
+                boxes.update(span)
+            if token.type in ("heading_open", "box", "closing_open"):
+                tagged.add(token.map[0])
+            if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+                notes.update(span)
+        for number, error in misplaced_tags(self.lines, tagged, notes):
+            self.fail(error, [number, number + 1])
+        for number, line in enumerate(self.lines):
+            if closes_box(line.strip()) and number not in boxes | notes:
+                self.fail(
+                    ContentError(
+                        "this ::: closes no box (a box cannot hold another, so an "
+                        "inner box's ::: ends the outer one); remove it, or end the "
+                        "box above before opening the next"
+                    ),
+                    [number, number + 1],
+                )
 
     def comment(self, token: Token) -> None:
         """Refuse a comment that would hide the editor's text after it."""
