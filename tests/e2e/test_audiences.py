@@ -960,3 +960,40 @@ def test_build_as_a_reader_with_an_undeclared_audience_is_refused(
 
     assert result.exit_code != 0
     assert "'shcools'" in result.stderr
+
+
+def test_a_list_without_an_audiences_column_stops_a_tagged_edition(
+    edition: Path, tmp_path: Path
+) -> None:
+    listed = tmp_path / "groups.csv"
+    listed.write_text(
+        "email,first_name,audience\nann@example.org,Ann,schools\n", encoding="utf-8"
+    )
+    outbox = tmp_path / "outbox"
+
+    result = to_outbox(edition, listed, outbox)
+
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "groups.csv has no audiences column (is 'audience' meant to be it?)" in (
+        message
+    )
+    assert not outbox.exists()
+
+
+def test_a_test_copy_without_a_list_says_nothing_of_a_list(
+    edition: Path, tmp_path: Path
+) -> None:
+    outbox = tmp_path / "outbox"
+    result = invoke(
+        "send", edition, "--test-to", "me@example.org", "--audience", "police",
+        "--outbox", outbox,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "(none)" not in result.output
+    refused = invoke(
+        "send", edition, "--test-to", "me@example.org", "--where", "team=A",
+        "--outbox", outbox,
+    )  # fmt: skip
+    assert refused.exit_code != 0
+    assert "--where chooses among the readers of a list" in refused.stderr

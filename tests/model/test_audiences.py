@@ -666,3 +666,15 @@ def test_check_tags_names_every_undeclared_name_of_a_part() -> None:
     assert len(messages) == 2
     assert "'x'" in messages[0]
     assert "'y'" in messages[1]
+
+
+def test_a_curly_apostrophe_and_a_decomposed_accent_are_the_names_typed() -> None:
+    assert audience_names("Children\u2019s services; Sante\u0301") == {
+        "children's services",
+        "sant\u00e9",
+    }
+
+
+def test_a_refused_name_says_which_character_is_wrong() -> None:
+    with pytest.raises(ContentError, match=r"zero width space, '\\u200b'"):
+        audience_names("pol\u200bice")

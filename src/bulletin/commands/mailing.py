@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from bulletin.mail.variants import (
     audience_problems,
     reader_audiences,
 )
+from bulletin.model.audiences import tagged_audiences
 from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
 from bulletin.model.rendered import Rendered
 from bulletin.rendering import render_variants
@@ -192,7 +194,12 @@ def prepare(
     if not isinstance(recipients, RecipientList):
         recipients = read_recipients(recipients, email_column=email_column)
     settings = source.settings
-    choose = chooser(recipients, settings.audiences, audience, list(where))
+    where = list(where)
+    if where and recipients.path == NO_LIST:
+        raise RecipientError(
+            "--where chooses among the readers of a list: give --recipients too"
+        )
+    choose = chooser(recipients, settings.audiences, audience, where)
     variants = render_variants(
         source.edition,
         settings,
@@ -207,6 +214,20 @@ def prepare(
     problems: list[str] = audience_problems(
         recipients, settings.audiences, recipients.path.name
     )
+    tagged = tagged_audiences(source.edition)
+    if (
+        tagged
+        and recipients.path != NO_LIST
+        and AUDIENCES_FIELD not in recipients.fields
+    ):
+        near = difflib.get_close_matches(AUDIENCES_FIELD, list(recipients.fields), n=1)
+        hint = f" (is {near[0]!r} meant to be it?)" if near else ""
+        problems.append(
+            f"{recipients.path.name} has no audiences column{hint}, but parts of the "
+            f"edition are for some audiences only ({', '.join(sorted(tagged))}); add "
+            "a column headed audiences with each reader's, separated by ; (empty for "
+            "a reader in none)"
+        )
     report = check(
         source, rendered, scopes=["email", "sending"], variants=variants.values()
     )
@@ -242,7 +263,11 @@ def prepare(
         (suppressed if suppression_list.has_key(recipient.key) else to_send).append(
             recipient
         )
-    if choose.what and not any(choose(recipient) for recipient in to_send):
+    if (
+        choose.what
+        and recipients.path != NO_LIST
+        and not any(choose(recipient) for recipient in to_send)
+    ):
         warnings.append(
             f"no recipient on {recipients.path.name} is in {choose.what}, so "
             "nobody is sent anything"

@@ -366,6 +366,8 @@ class _Reader:
                 )
         except ContentError as error:
             self.fail(error, token.map)
+            if level > 2:
+                return  # said once: nothing below it depends on it
             text, link = "", None
         if level == 1:
             self.section = _Part(text, line, link, failed=not text, audiences=audiences)

@@ -208,9 +208,12 @@ class EditionMessages:
     def problems(self, recipient: Recipient | None) -> list[str]:
         """Why ``recipient``'s values cannot be sent in their variant; empty when they can."""
         try:
-            return self.template(recipient).problems(recipient)
-        except RecipientError as error:
-            return [str(error)]
+            audiences = reader_audiences(recipient)
+        except ContentError as error:
+            return [error.message]
+        if audiences not in self._by_audiences:
+            return [f"no variant was rendered for readers in {describe(audiences)}"]
+        return self._by_audiences[audiences].problems(recipient)
 
 
 def _who(recipient: Recipient | None) -> str:

@@ -7,6 +7,7 @@ the blocks themselves take tags, and that module walks blocks.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from bulletin.errors import ContentError
@@ -47,17 +48,29 @@ def audience_names(
             raise ContentError(
                 f"{what} {part!r} is a {type(part).__name__}; write the audience's name"
             )
-        name = _SPACES.sub(" ", part).strip().casefold()
+        name = _SPACES.sub(" ", _plain(part)).strip().casefold()
         if not name and isinstance(value, str):
             continue  # "schools;" or an empty cell: nothing more
         if not _NAME.fullmatch(name):
+            odd = next((c for c in name if not (c.isalnum() or c in " '&.-")), None)
+            which = (
+                f" (it holds {unicodedata.name(odd, repr(odd)).lower()}, {odd!r})"
+                if odd is not None
+                else ""
+            )
             raise ContentError(
-                f"{what} {part.strip()!r} is not an audience name; write a word or "
-                "a few, e.g. schools or social care (at most 40 characters, "
-                "separated by , or ;)"
+                f"{what} {part.strip()!r} is not an audience name{which}; write a "
+                "word or a few, e.g. schools or social care (letters, digits, "
+                "spaces, - ' & and .; at most 40 characters; separated by , or ;)"
             )
         names.add(name)
     return frozenset(names)
+
+
+def _plain(name: str) -> str:
+    """``name`` as typed anywhere: one form of each accented letter (NFC), and a
+    straight apostrophe for a curly one (word processors write ’)."""
+    return unicodedata.normalize("NFC", name).replace("\u2019", "'")
 
 
 def tags_of(part: object) -> frozenset[str]:

@@ -162,7 +162,8 @@ def render_variants(
         raise ContentError(
             f"the readers' audiences need {len(wanted_variants):,} different versions "
             f"of this edition, more than the {MAX_VARIANTS} bulletin makes for one "
-            "send; tag parts for fewer audiences, or send to each group on its own"
+            "send; tag parts for fewer audiences, or split the list into lists "
+            "that each need fewer"
         )
     web = Page(
         edition,
