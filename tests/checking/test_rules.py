@@ -107,6 +107,9 @@ class Case:
     files: Callable[[Path], None] | None = None
 
 
+AUDIENCES_HEAD = HEAD.replace("---\n", "---\naudiences: [health, police]\n", 1)
+"""Front matter declaring two audiences."""
+
 CASES: dict[str, Case] = {
     # content
     "no-preheader": Case(head=HEAD.replace("preheader: Training places and events\n", "")),
@@ -127,6 +130,14 @@ CASES: dict[str, Case] = {
     ),
     "past-deadline": Case(body="# Training\n\nThe deadline is 1 March 2024.\n"),
     "vague-alt": Case(body="# Training\n\n![image](pic.png)\n", files=plain_png),
+    "narrowed-audience": Case(
+        head=AUDIENCES_HEAD,
+        body="# Training\n\nAll.\n\n# Custody {for police}\n\nWords.\n\n"
+        "## Visits {for health}\n\nMore.\n",
+    ),
+    "empty-variant": Case(
+        head=AUDIENCES_HEAD, body="# Custody {for police}\n\nWords.\n"
+    ),
     # email
     "clipped": Case(body=long_edition([("Training", 30)])),
     "heavy-image": Case(

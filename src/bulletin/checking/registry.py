@@ -15,7 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from bulletin.checking import dates, email, pictures, sections, sending, tables, words
+from bulletin.checking import (
+    audiences,
+    dates,
+    email,
+    pictures,
+    sections,
+    sending,
+    tables,
+    words,
+)
 from bulletin.checking.base import Context, Found
 from bulletin.checking.limits import GMAIL_CLIP_BYTES, IMAGE_BUDGET_BYTES, MIN_CONTRAST
 from bulletin.checking.report import Finding, Level, Report
@@ -151,6 +160,17 @@ RULES = _registry(
         "wide-table", "warning", "content",
         "A table has more columns than a phone shows without breaking words.",
         tables.wide_table,
+    ),
+    Rule(
+        "narrowed-audience", "warning", "content",
+        "A part tagged for an audience sits inside a section or article tagged for "
+        "others, so only readers in both see it.",
+        audiences.narrowed_audience,
+    ),
+    Rule(
+        "empty-variant", "warning", "content",
+        "Readers in some audience (or in none) would get no section at all.",
+        audiences.empty_variant,
     ),
     Rule(
         "vague-alt", "warning", "content",
