@@ -36,7 +36,7 @@ def test_an_article_for_others_inside_a_tagged_section_is_found_at_its_line(
         "## Safe {for police}\n\nFine.\n"
     )
     [found] = findings(tmp_path, body, "narrowed-audience")
-    assert found.location.line == 15  # the ## Visits line
+    assert found.location.line == 16  # the ## Visits line
     assert "readers in health alone never see it" in found.message
     assert "tag 'Custody' for health too" in found.message
 
