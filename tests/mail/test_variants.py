@@ -521,3 +521,22 @@ def test_audience_problems_count_what_they_do_not_list() -> None:
     assert problems[-1] == (
         "readers.csv: and 997 more audiences not declared in other rows"
     )
+
+
+def test_a_repeated_address_with_other_audiences_is_a_problem(tmp_path: Path) -> None:
+    from bulletin.mail.recipients import read_recipients
+
+    listed = tmp_path / "readers.csv"
+    listed.write_text(
+        "email,audiences\nann@example.org,schools\nAnn@Example.org,police; schools\n"
+        "bob@example.org,health\nbob@example.org,health\n",
+        encoding="utf-8",
+    )
+    problems = audience_problems(
+        read_recipients(listed), ["schools", "police", "health"], "readers.csv"
+    )
+    assert problems == [
+        "readers.csv: row 3 repeats Ann@example.org from row 2 with other audiences "
+        "(police), which only row 2 counts; put all of a reader's audiences in one "
+        "row, separated by ;"
+    ]

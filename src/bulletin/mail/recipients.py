@@ -111,6 +111,8 @@ class Duplicate:
     row: int
     first_row: int
     address: str
+    fields: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """The row's own merge fields (those of ``first_row`` are the ones used)."""
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.address} is already on row {self.first_row}"
@@ -226,7 +228,7 @@ def read_recipients(path: Path, *, email_column: str | None = None) -> Recipient
             key = result.key
             first = seen.get(key)
             if first is not None:
-                duplicates.append(Duplicate(row, first, result.address))
+                duplicates.append(Duplicate(row, first, result.address, result.fields))
                 continue
             seen[key] = row
             recipients.append(result)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, RecipientError
 from bulletin.mail.message import MessageTemplate, PersonalMessage
+from bulletin.mail.recipients import Recipient, RecipientList
 from bulletin.model.audiences import describe, variant_key
 from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
@@ -25,8 +26,6 @@ from bulletin.model.tags import audience_names
 
 if TYPE_CHECKING:
     import datetime as dt
-
-    from bulletin.mail.recipients import Recipient
 
 __all__ = [
     "AUDIENCES_FIELD",
@@ -66,7 +65,9 @@ def audience_problems(
     ``most`` of them, one line counts the rest.
     """
     known = sorted(declared)
-    problems = []
+    problems: list[str] = []
+    if isinstance(recipients, RecipientList):
+        problems.extend(_repeated_with_other_audiences(recipients, list_name))
     for recipient in recipients:
         try:
             names = reader_audiences(recipient)
@@ -94,6 +95,30 @@ def audience_problems(
             f"{'s' if hidden != 1 else ''} not declared in other rows"
         ]
     return problems
+
+
+def _repeated_with_other_audiences(
+    recipients: RecipientList, list_name: str
+) -> Iterator[str]:
+    """Rows repeating an address with audiences the first row does not give: only
+    the first row counts, so the reader would miss the others' parts."""
+    for duplicate in recipients.duplicates:
+        first = recipients.find(duplicate.address)
+        if first is None:
+            continue
+        try:
+            extra = reader_audiences(
+                Recipient(duplicate.address, duplicate.fields)
+            ) - reader_audiences(first)
+        except ContentError:
+            continue  # an unreadable cell is reported on its own
+        if extra:
+            yield (
+                f"{list_name}: row {duplicate.row} repeats {duplicate.address} from "
+                f"row {duplicate.first_row} with other audiences ({describe(extra)}), "
+                f"which only row {duplicate.first_row} counts; put all of a reader's "
+                "audiences in one row, separated by ;"
+            )
 
 
 class EditionMessages:
