@@ -30,6 +30,7 @@ from bulletin.mail.variants import (
     EditionMessages,
     audience_problems,
     reader_audiences,
+    repeated_with_other_audiences,
 )
 from bulletin.model.blocks import Callout, Image, Paragraph
 from bulletin.model.edition import Article, Section
@@ -532,8 +533,8 @@ def test_a_repeated_address_with_other_audiences_is_a_problem(tmp_path: Path) ->
         "bob@example.org,health\nbob@example.org,health\n",
         encoding="utf-8",
     )
-    problems = audience_problems(
-        read_recipients(listed), ["schools", "police", "health"], "readers.csv"
+    problems = list(
+        repeated_with_other_audiences(read_recipients(listed), "readers.csv")
     )
     assert problems == [
         "readers.csv: row 3 repeats Ann@example.org from row 2 with other audiences "

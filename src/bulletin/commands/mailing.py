@@ -41,6 +41,7 @@ from bulletin.mail.variants import (
     EditionMessages,
     audience_problems,
     reader_audiences,
+    repeated_with_other_audiences,
 )
 from bulletin.model.audiences import tagged_audiences
 from bulletin.model.fields import UNSUBSCRIBE_URL, split_fields
@@ -211,9 +212,10 @@ def prepare(
     )
     rendered = variants[frozenset()]
     warnings = list(recipients.warnings)
-    problems: list[str] = audience_problems(
-        recipients, settings.audiences, recipients.path.name
-    )
+    problems: list[str] = [
+        *repeated_with_other_audiences(recipients, recipients.path.name),
+        *audience_problems(recipients, settings.audiences, recipients.path.name),
+    ]
     tagged = tagged_audiences(source.edition)
     if (
         tagged

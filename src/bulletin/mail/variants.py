@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, RecipientError
 from bulletin.mail.message import MessageTemplate, PersonalMessage
-from bulletin.mail.recipients import Recipient, RecipientList
 from bulletin.model.audiences import describe, variant_key
 from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
@@ -27,11 +26,14 @@ from bulletin.model.tags import audience_names
 if TYPE_CHECKING:
     import datetime as dt
 
+    from bulletin.mail.recipients import Recipient, RecipientList
+
 __all__ = [
     "AUDIENCES_FIELD",
     "EditionMessages",
     "audience_problems",
     "reader_audiences",
+    "repeated_with_other_audiences",
 ]
 
 AUDIENCES_FIELD = "audiences"
@@ -66,8 +68,6 @@ def audience_problems(
     """
     known = sorted(declared)
     problems: list[str] = []
-    if isinstance(recipients, RecipientList):
-        problems.extend(_repeated_with_other_audiences(recipients, list_name))
     for recipient in recipients:
         try:
             names = reader_audiences(recipient)
@@ -97,7 +97,7 @@ def audience_problems(
     return problems
 
 
-def _repeated_with_other_audiences(
+def repeated_with_other_audiences(
     recipients: RecipientList, list_name: str
 ) -> Iterator[str]:
     """Rows repeating an address with audiences the first row does not give: only
@@ -107,9 +107,8 @@ def _repeated_with_other_audiences(
         if first is None:
             continue
         try:
-            extra = reader_audiences(
-                Recipient(duplicate.address, duplicate.fields)
-            ) - reader_audiences(first)
+            cell = duplicate.fields.get(AUDIENCES_FIELD, "")
+            extra = audience_names(cell) - reader_audiences(first)
         except ContentError:
             continue  # an unreadable cell is reported on its own
         if extra:
