@@ -601,3 +601,49 @@ def test_a_closing_line_that_closes_nothing_is_refused(tmp_path: Path) -> None:
     error = problem(tmp_path, "# Open\n\nEveryone.\n:::\n")
     assert "closes no box" in error.message
     assert error.location.line == 9
+
+
+# A second adversarial pass ----------------------------------------------------------
+
+
+def test_a_tag_broken_across_a_line_is_refused(tmp_path: Path) -> None:
+    found = problems(tmp_path, "# Open\n\nWords {\nfor police} here.\n")
+    assert [error.location.line for error in found] == [8]
+    assert "cannot tag this line" in found[0].message
+
+
+def test_an_invisible_character_after_the_brace_is_still_a_tag(tmp_path: Path) -> None:
+    found = problems(tmp_path, "# Open\n\nWords {\u200bfor police}.\n")
+    assert "cannot tag this line" in found[0].message
+
+
+def test_an_escaped_backslash_leaves_the_brace_a_brace(tmp_path: Path) -> None:
+    edition = read(tmp_path, "# Schools \\\\{for schools}\n\nWords.\n")
+    [section] = edition.sections
+    assert section.audiences == {"schools"}
+    assert section.heading == "Schools \\"
+
+
+def test_a_heading_inside_a_box_is_refused(tmp_path: Path) -> None:
+    body = (
+        "# Open\n\nWords.\n\n::: callout Police {for schools}\nSecret.\n\n"
+        "# Everyone\n\nWords for all.\n:::\n"
+    )
+    found = problems(tmp_path, body)
+    assert any(
+        "a heading cannot go inside a box" in error.message
+        and error.location.line == 13
+        for error in found
+    ), found
+
+
+def test_without_audiences_braces_are_words(tmp_path: Path) -> None:
+    edition = read(
+        tmp_path,
+        "# Budget {draft}\n\nText {for example} here.\n\n::: callout Note {v2}\nSee.\n:::\n",
+        head=PLAIN_HEAD,
+    )
+    [section] = edition.sections
+    assert section.heading == "Budget {draft}"
+    assert section.audiences == frozenset()
+    assert "{for example}" in str(section.blocks[0].text)  # type: ignore[union-attr]

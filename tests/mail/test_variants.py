@@ -541,3 +541,18 @@ def test_a_repeated_address_with_other_audiences_is_a_problem(tmp_path: Path) ->
         "(police), which only row 2 counts; put all of a reader's audiences in one "
         "row, separated by ;"
     ]
+
+
+def test_a_repeated_row_with_an_unreadable_cell_is_a_problem(tmp_path: Path) -> None:
+    from bulletin.mail.recipients import read_recipients
+
+    listed = tmp_path / "readers.csv"
+    listed.write_text(
+        "email,audiences\nann@example.org,schools\nann@example.org,police/health\n",
+        encoding="utf-8",
+    )
+    [problem] = repeated_with_other_audiences(read_recipients(listed), "readers.csv")
+    assert problem.startswith(
+        "readers.csv: row 3: the audiences column's 'police/health' is not an "
+        "audience name"
+    )

@@ -7,10 +7,13 @@
     ::: callout More information {for health}
 
 The tag is the last thing on the line; names are separated by ``,`` or ``;``
-and compared without case. Any other ``{...}`` at the end of a heading or a
-box line, and a ``{for`` anywhere else on it, is refused rather than shown: a
-mistyped or misplaced tag (``{fro schools}``, ``{for schools} (new)``) must
-never send a part to everyone. A brace written ``\\{`` is the brace itself.
+and compared without case. When the edition has audiences (some are
+declared), any other ``{...}`` at the end of a heading or a box line, and a
+``{for`` anywhere else (a paragraph, a list, a box's inside, across a line
+break, with a look-alike brace), is refused rather than shown: a mistyped or
+misplaced tag (``{fro schools}``, ``{for schools} (new)``) must never send a
+part to everyone. A brace written ``\\{`` (an odd number of backslashes) is the
+brace itself.
 """
 
 from __future__ import annotations
@@ -23,15 +26,30 @@ from bulletin.model.tags import audience_names
 
 __all__ = ["misplaced_tags", "split_tag"]
 
-_END = re.compile(r"(?<![\\{])\{(?!\{)(?P<inside>[^{}]*)\}\s*$")
-_FOR = re.compile(r"\s*for\b\s*:?(?P<names>.*)$", re.IGNORECASE | re.DOTALL)
-_STRAY = re.compile(r"(?<!\\)\{\s*for\b", re.IGNORECASE)
+_GAP = r"[\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*"
+"""Space between a brace and ``for``, invisible characters included."""
+_END = re.compile(r"(?<!\{)\{(?!\{)(?P<inside>[^{}]*)\}\s*$")
+_FOR = re.compile(rf"{_GAP}for\b\s*:?(?P<names>.*)$", re.IGNORECASE | re.DOTALL)
+_STRAY = re.compile(rf"\{{{_GAP}for\b", re.IGNORECASE)
 _TAG_TEXT = re.compile(r"\{[^{}]*\}?")
 _LOOKALIKE = re.compile(
-    r"(?:\uff5b|\ufe5b|&#0*123;|&#x0*7b;|&lbrace;|&lcub;)\s*for\b", re.IGNORECASE
+    rf"(?:\uff5b|\ufe5b|&#0*123;|&#x0*7b;|&lbrace;|&lcub;){_GAP}for\b", re.IGNORECASE
 )
 """A tag written with a brace that only looks like one (full-width, an HTML
 entity): never a tag, and never to be shown to everyone as if it were none."""
+
+
+def _escaped(text: str, index: int) -> bool:
+    """True when the character at ``index`` follows an odd number of backslashes."""
+    slashes = len(text[:index]) - len(text[:index].rstrip("\\"))
+    return slashes % 2 == 1
+
+
+def _strays(text: str) -> Iterator[re.Match[str]]:
+    """Each unescaped ``{for`` in ``text``."""
+    for found in _STRAY.finditer(text):
+        if not _escaped(text, found.start()):
+            yield found
 
 
 def misplaced_tags(
@@ -43,15 +61,19 @@ def misplaced_tags(
     :func:`split_tag` reads) can be tagged; anywhere else, in a paragraph, a
     list, a table, a box's inside, or a line that only looks like a box, the
     words would go to every reader, "{for police}" and all. A tag written with
-    a look-alike brace is refused everywhere. ``skipped`` lines (notes to
-    oneself) are never shown, so not looked at.
+    a look-alike brace, or broken across a line, is refused everywhere.
+    ``skipped`` lines (notes to oneself) are never shown, so not looked at.
     """
     for number, line in enumerate(lines):
         if number in skipped:
             continue
         found = _LOOKALIKE.search(line)
         if found is None and number not in tag_lines:
-            found = _STRAY.search(line)
+            found = next(_strays(line), None)
+        if found is None and line.rstrip().endswith("{"):
+            after = lines[number + 1] if number + 1 < len(lines) else ""
+            if _FOR.match(after) and not _escaped(line, len(line.rstrip()) - 1):
+                found = re.search(r"\{\s*$", line)
         if found is None:
             continue
         written = line[found.start() :].strip()
@@ -62,24 +84,31 @@ def misplaced_tags(
             ContentError(
                 f"{written!r} cannot tag this line: only a # section, a ## "
                 "article or a ::: box can be for some audiences, with {for ...} (plain "
-                "braces) ending its first line; put these words in a tagged box "
-                "(::: callout Title {for police}) or article, or remove the braces",
+                "braces, on one line) ending its first line; put these words in a "
+                "tagged box (::: callout Title {for police}) or article, or remove the "
+                "braces",
                 fragment=line[found.start() : found.end()],
             ),
         )
 
 
-def split_tag(line: str) -> tuple[str, frozenset[str]]:
+def split_tag(line: str, *, strict: bool = True) -> tuple[str, frozenset[str]]:
     """``line`` without its audience tag, and the audiences the tag names (empty: none).
 
+    ``strict`` (the edition has audiences): other braces ending the line are
+    refused, as a mistyped tag; otherwise they are the line's own words.
+
     Raises:
-        ContentError: the line ends in braces that are not a tag, or the tag
-            names no audience or a name that cannot be one; its ``fragment``
-            is the braces as written.
+        ContentError: the tag is not the last thing on the line, the line ends
+            in braces that are not a tag (``strict``), or the tag names no
+            audience or a name that cannot be one; its ``fragment`` is the
+            braces as written.
     """
     found = _END.search(line)
+    if found is not None and _escaped(line, found.start()):
+        found = None
     before = line if found is None else line[: found.start()]
-    stray = _STRAY.search(before)
+    stray = next(_strays(before), None)
     if stray is not None:
         misplaced = _TAG_TEXT.match(before, stray.start())
         assert misplaced is not None  # it matches whatever follows a brace
@@ -93,6 +122,8 @@ def split_tag(line: str) -> tuple[str, frozenset[str]]:
     written = found.group(0).rstrip()
     tag = _FOR.match(found.group("inside"))
     if tag is None:
+        if not strict:
+            return line, frozenset()
         raise ContentError(
             f"{written} at the end of the line is not an audience tag; write "
             "{for schools} to show this part to schools only, or leave out the "

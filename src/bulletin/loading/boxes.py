@@ -53,6 +53,7 @@ __all__ = ["BOX_KINDS", "Box", "box_rule", "box_start", "closes_box", "make_bloc
 _OPEN = re.compile(r":::[ \t]*([A-Za-z]+)[ \t]*(.*?)[ \t]*$")
 _CLOSE = re.compile(r":::[ \t]*$")
 _PAIR = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _BUTTON = re.compile(r"\[([^\]]+)\]\(\s*(\S+)\s*\)")
 
 
@@ -279,8 +280,9 @@ BOX_KINDS: dict[str, Callable[[Box], Block]] = {
 """What each kind of box becomes."""
 
 
-def make_block(box: Box) -> Block:
-    """Turn a box into its block.
+def make_block(box: Box, *, strict: bool = True) -> Block:
+    """Turn a box into its block (``strict``: the edition has audiences, see
+    :func:`~bulletin.loading.audiencetags.split_tag`).
 
     Raises:
         BoxError: a line of the box is wrong (the error knows which).
@@ -307,8 +309,14 @@ def make_block(box: Box) -> Block:
                 "holding only ::: before opening the next",
                 number,
             )
+        if _HEADING.match(line):
+            raise BoxError(
+                f"a heading cannot go inside a box: end this {box.kind} box with a "
+                "line holding only ::: above the heading",
+                number,
+            )
     try:
-        title, audiences = split_tag(box.title)
+        title, audiences = split_tag(box.title, strict=strict)
     except ContentError as error:
         raise BoxError(error.message, box.first_line - 1) from None
     return make(dataclasses.replace(box, title=title, audiences=audiences))

@@ -114,6 +114,7 @@ def parse_body(
     first_line: int = 0,
     base_dir: Path | None = None,
     image_roots: tuple[Path, ...] = (),
+    audiences: bool = True,
 ) -> Body:
     """Read the Markdown ``body`` of ``file``, which starts on 0-based ``first_line``.
 
@@ -123,6 +124,7 @@ def parse_body(
     """
     reader = _Reader(body.split("\n"), file, first_line, base_dir)
     reader.image_roots = image_roots
+    reader.strict = audiences
     tokens = block_parser().parse(body)
     problem = stream_problem(tokens)
     if problem is not None:
@@ -148,6 +150,9 @@ class _Reader:
         self.parts: list[_Part] = []
         self.in_closing = False
         self.notes = Notes()
+        self.strict = True
+        """Whether the edition has audiences: then braces that could be a
+        mistyped or misplaced tag are refused (see :mod:`.audiencetags`)."""
 
     # -- where things are ------------------------------------------------------
 
@@ -225,8 +230,9 @@ class _Reader:
                 tagged.add(token.map[0])
             if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
                 notes.update(span)
-        for number, error in misplaced_tags(self.lines, tagged, notes):
-            self.fail(error, [number, number + 1])
+        if self.strict:
+            for number, error in misplaced_tags(self.lines, tagged, notes):
+                self.fail(error, [number, number + 1])
         for number, line in enumerate(self.lines):
             if closes_box(line.strip()) and number not in boxes | notes:
                 self.fail(
@@ -317,7 +323,9 @@ class _Reader:
         if kind == "hr":
             self.add(Divider(), token.map[0] if token.map else None)
         elif kind == "box":
-            self.attempt(lambda: make_block(token.meta["box"]), token)
+            self.attempt(
+                lambda: make_block(token.meta["box"], strict=self.strict), token
+            )
         elif kind == "html_block" and token.content.lstrip().startswith("<!--"):
             self.comment(token)  # the editor's note to themselves, never shown
         elif kind == "html_block":
@@ -339,7 +347,7 @@ class _Reader:
         link: str | None = None
         audiences: frozenset[str] = frozenset()
         try:
-            words, audiences = split_tag(inline.content)
+            words, audiences = split_tag(inline.content, strict=self.strict)
             if audiences and level > 2:
                 raise ContentError(
                     f"a {'#' * level} heading cannot be tagged for an audience; tag "

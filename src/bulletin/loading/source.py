@@ -178,6 +178,7 @@ def parse_markdown(text: str, path: Path, config: Config | None = None) -> Sourc
         first_line=first_line,
         base_dir=path.parent,
         image_roots=() if config.folder is None else (config.folder,),
+        audiences=bool(values.get("audiences") or config.settings.audiences),
     )
     errors.extend(parsed.errors)
     settings = config.settings

@@ -108,9 +108,11 @@ def repeated_with_other_audiences(
             continue
         try:
             cell = duplicate.fields.get(AUDIENCES_FIELD, "")
-            extra = audience_names(cell) - reader_audiences(first)
-        except ContentError:
-            continue  # an unreadable cell is reported on its own
+            extra = audience_names(cell, what="the audiences column's")
+            extra -= reader_audiences(first)
+        except ContentError as error:
+            yield f"{list_name}: row {duplicate.row}: {error.message}"
+            continue
         if extra:
             yield (
                 f"{list_name}: row {duplicate.row} repeats {duplicate.address} from "
