@@ -356,6 +356,19 @@ class SmtpServer:
         assert self._ca_file is not None
         return self._ca_file
 
+    def cli_options(self) -> list[str]:
+        """``bulletin send``'s options for sending through this server."""
+        return [
+            "--smtp-host",
+            self.host,
+            "--smtp-port",
+            str(self.port),
+            "--username",
+            self.username,
+            "--ca-file",
+            str(self.ca_file),
+        ]
+
     # Faults
 
     def add_fault(self, fault: Fault) -> Fault:

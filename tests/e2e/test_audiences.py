@@ -264,24 +264,11 @@ def to_outbox(edition: Path, readers: Path, outbox: Path, *args: str | Path) -> 
     return invoke("send", edition, "--recipients", readers, "--outbox", outbox, *args)
 
 
-def smtp_options(server: SmtpServer) -> list[str]:
-    return [
-        "--smtp-host",
-        server.host,
-        "--smtp-port",
-        str(server.port),
-        "--username",
-        server.username,
-        "--ca-file",
-        str(server.ca_file),
-    ]
-
-
 def send_smtp(
     server: SmtpServer, edition: Path, readers: Path, *args: str | Path
 ) -> Result:
     return invoke(
-        "send", edition, "--recipients", readers, *smtp_options(server), *args
+        "send", edition, "--recipients", readers, *server.cli_options(), *args
     )
 
 

@@ -87,19 +87,6 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def smtp_options(server: SmtpServer) -> list[str]:
-    return [
-        "--smtp-host",
-        server.host,
-        "--smtp-port",
-        str(server.port),
-        "--username",
-        server.username,
-        "--ca-file",
-        str(server.ca_file),
-    ]
-
-
 def send(*args: str | Path) -> Result:
     return runner.invoke(app, ["send", *map(str, args)])
 
@@ -107,7 +94,7 @@ def send(*args: str | Path) -> Result:
 def send_to_list(
     server: SmtpServer, edition: Path, recipients: Path, *args: str | Path
 ) -> Result:
-    return send(edition, "--recipients", recipients, *smtp_options(server), *args)
+    return send(edition, "--recipients", recipients, *server.cli_options(), *args)
 
 
 def status(*args: str | Path) -> Result:
@@ -220,7 +207,7 @@ def test_verbose_shows_the_trail_of_the_send_and_no_secret(
             str(edition),
             "--recipients",
             str(recipients),
-            *smtp_options(server),
+            *server.cli_options(),
         ],
     )
 
@@ -524,7 +511,7 @@ def test_test_to_sends_one_copy_and_makes_no_journal(
 def test_test_to_without_a_list_sends_one_copy(
     server: SmtpServer, edition: Path, environment: Path
 ) -> None:
-    result = send(edition, *smtp_options(server), "--test-to", "me@example.org")
+    result = send(edition, *server.cli_options(), "--test-to", "me@example.org")
     assert result.exit_code == 0, result.output
     assert server.delivered_to() == Counter({"me@example.org": 1})
     assert no_journals(environment)
