@@ -726,7 +726,7 @@ def assert_names_the_row(result: Result) -> None:
     assert result.exit_code != 0
     message = " ".join(result.stderr.split())
     assert (
-        "readers.csv: row 10: audience 'shcools' is not declared; did you mean "
+        "readers.csv: row 10: audience 'shcools' is not one of the declared audiences; did you mean "
         "'schools'?"
     ) in message, result.stderr
 

@@ -284,11 +284,11 @@ def test_audience_problems_lists_each_unknown_name_by_row() -> None:
     found = audience_problems(rows, AUDIENCES, "recipients.csv")
 
     assert found == [
-        "recipients.csv: row 3: audience 'helth' is not declared; did you mean "
+        "recipients.csv: row 3: audience 'helth' is not one of the declared audiences; did you mean "
         "'health'? the audiences are health, police, schools",
-        "recipients.csv: row 3: audience 'shcools' is not declared; did you mean "
+        "recipients.csv: row 3: audience 'shcools' is not one of the declared audiences; did you mean "
         "'schools'? the audiences are health, police, schools",
-        "recipients.csv: row 5: audience 'fire brigade' is not declared; the "
+        "recipients.csv: row 5: audience 'fire brigade' is not one of the declared audiences; the "
         "audiences are health, police, schools",
     ]
 
@@ -304,7 +304,7 @@ def test_audience_problems_names_a_cell_that_is_no_audience() -> None:
 def test_audience_problems_without_declared_audiences() -> None:
     [found] = audience_problems([reader(2, "schools")], (), "list.csv")
 
-    assert "no audiences are declared" in found
+    assert "audience 'schools' is not declared" in found
     assert 'audiences = ["schools", ...]' in found
 
 

@@ -46,7 +46,7 @@ class Context:
         self.rendered = rendered
         """The email as rendered (for a reader in no audience)."""
         self.variants = tuple(
-            variant for variant in dict.fromkeys(variants) if variant is not rendered
+            {id(v): v for v in variants if v is not rendered}.values()
         )
         """The other variants rendered for readers in some audiences, each once."""
         self.layout = layout

@@ -18,7 +18,7 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.checking import check, rules
@@ -88,17 +88,17 @@ class Mailing:
     """Things worth knowing before sending."""
     problems: tuple[str, ...]
     """What must be put right before a real send; empty when ready."""
-    variants: Mapping[frozenset[str], Rendered] = field(default_factory=dict)
+    variants: Mapping[frozenset[str], Rendered]
     """Each group of readers' audiences with their email (one entry, the empty
     set, for an edition that tags nothing)."""
-    on_list: tuple[Recipient, ...] = ()
+    on_list: tuple[Recipient, ...]
     """Every recipient a send is for, chosen or not (valid, distinct, not
     suppressed): the journal keeps them all, so that a send to part of the
     list and a later one to the rest never send anyone twice."""
-    chosen: str = ""
+    chosen: str
     """What chose :attr:`to_send` from :attr:`on_list` (``audience schools``,
     ``team = Early Help``); empty when everyone was."""
-    audience: str | None = None
+    audience: str | None
     """The audience chosen, if one was: a test copy to an address not on the
     list shows that audience's variant."""
 
@@ -123,7 +123,7 @@ class Mailing:
             RecipientError: an address is not valid.
         """
         template = EditionMessages(
-            self.variants or {frozenset(): self.rendered},
+            self.variants,
             self.source.settings,
             self.template.date,
             secret=self.template.secret,
@@ -135,9 +135,7 @@ class Mailing:
                 address, {AUDIENCES_FIELD: self.audience} if self.audience else None
             )
             if listed.key not in copies:
-                copies[listed.key] = template.personal(
-                    listed if _has_variant(template, listed) else _plain(listed)
-                )
+                copies[listed.key] = template.personal(_readable(listed))
         return list(copies.values())
 
 
@@ -319,13 +317,14 @@ def _readers(recipients: RecipientList) -> set[frozenset[str]]:
     return found
 
 
-def _has_variant(template: EditionMessages, recipient: Recipient) -> bool:
-    return not template.problems(recipient)
-
-
-def _plain(recipient: Recipient) -> Recipient:
-    """``recipient`` as a reader in no audience (a test copy to an address whose
-    audiences no variant was rendered for)."""
+def _readable(recipient: Recipient) -> Recipient:
+    """``recipient``, or for a test copy, a reader in no audience when their
+    audiences cell cannot be read (their row is set aside from the send)."""
+    try:
+        reader_audiences(recipient)
+        return recipient
+    except ContentError:
+        pass
     fields = {k: v for k, v in recipient.fields.items() if k != AUDIENCES_FIELD}
     return dataclasses.replace(recipient, fields=fields)
 

@@ -11,14 +11,13 @@ reader's message exactly as it asks a single template.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, RecipientError
 from bulletin.mail.message import MessageTemplate, PersonalMessage
-from bulletin.model.audiences import describe, variant_key
+from bulletin.model.audiences import describe, unknown_audience, variant_key
 from bulletin.model.rendered import Rendered
 from bulletin.model.settings import Settings
 from bulletin.model.tags import audience_names
@@ -62,8 +61,9 @@ def audience_problems(
 ) -> list[str]:
     """Each row whose ``audiences`` cell names an audience not ``declared``, by row.
 
-    Example: ``recipients.csv: row 12: audience 'shcools' is not declared; did
-    you mean 'schools'? (the audiences are health, police, schools)``. After
+    Example: ``recipients.csv: row 12: audience 'shcools' is not one of the
+    declared audiences; did you mean 'schools'? the audiences are health, police,
+    schools``. After
     ``most`` of them, one line counts the rest.
     """
     known = sorted(declared)
@@ -74,20 +74,10 @@ def audience_problems(
         except ContentError as error:
             problems.append(f"{list_name}: row {recipient.row}: {error.message}")
             continue
-        for name in sorted(names - set(known)):
-            if not known:
-                why = (
-                    "no audiences are declared; list them in bulletin.toml "
-                    f'(audiences = ["{name}", ...]) or remove the audiences column'
-                )
-            else:
-                near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-                hint = f"did you mean {near[0]!r}? " if near else ""
-                why = f"{hint}the audiences are {', '.join(known)}"
-            problems.append(
-                f"{list_name}: row {recipient.row}: audience {name!r} is not "
-                f"declared; {why}"
-            )
+        problems.extend(
+            f"{list_name}: row {recipient.row}: {unknown_audience(name, known)}"
+            for name in sorted(names - set(known))
+        )
     if len(problems) > most:
         hidden = len(problems) - most
         problems[most:] = [
@@ -166,6 +156,8 @@ class EditionMessages:
             variant_key(template.rendered.variant): template
             for template in built.values()
         }
+        self._by_cell: dict[str, MessageTemplate] = {}
+        """Each audiences cell seen, as written, with its reader's message."""
         self.default = self._by_audiences[frozenset()]
         """The message of a reader in no audience (and of a copy for nobody)."""
 
@@ -203,6 +195,10 @@ class EditionMessages:
             RecipientError: the reader's audiences cell cannot be read, or
                 names audiences no variant was rendered for.
         """
+        cell = "" if recipient is None else recipient.fields.get(AUDIENCES_FIELD, "")
+        found = self._by_cell.get(cell)
+        if found is not None:
+            return found  # each message asks twice (its id, then its bytes)
         try:
             audiences = reader_audiences(recipient)
         except ContentError as error:
@@ -213,6 +209,7 @@ class EditionMessages:
                 f"{_who(recipient)}no variant was rendered for readers in "
                 f"{describe(audiences)}; render the edition for the whole list"
             )
+        self._by_cell[cell] = found
         return found
 
     def variant(self, recipient: Recipient | None) -> str:

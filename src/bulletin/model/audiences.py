@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError
-from bulletin.model.tags import MAX_AUDIENCES, audience_names, tags_of
+from bulletin.model.tags import tags_of
 from bulletin.model.walk import footnote_labels
 
 if TYPE_CHECKING:
@@ -38,16 +38,13 @@ if TYPE_CHECKING:
     from bulletin.model.text import Text
 
 __all__ = [
-    "MAX_AUDIENCES",
     "MAX_VARIANTS",
     "Selection",
-    "audience_names",
     "check_tags",
     "describe",
     "parse_variant",
     "select",
     "tagged_audiences",
-    "tags_of",
     "unknown_audience",
     "variant_key",
     "variant_of",

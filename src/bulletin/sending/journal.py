@@ -163,8 +163,8 @@ class Variant:
     """The reader's own audiences, ``; ``-separated (for ``status``)."""
 
 
-_RECEIVED = ("sent", "sending", "in doubt")
-"""States of readers who have (or may have) an edition's message."""
+_RECEIVED = "('sent', 'sending', 'in doubt')"
+"""The states, as SQL, of readers who have (or may have) an edition's message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,20 +377,20 @@ class Journal:
                     db.execute("DELETE FROM recipients WHERE key = ?", (key,))
             # A reader who has the message keeps the variant they were sent,
             # unless a changed edition was allowed (then the change is theirs).
-            keep = "" if allow_changed else f"WHEN state IN {_RECEIVED} THEN "
+            kept = (
+                "excluded.{0}"
+                if allow_changed
+                else f"CASE WHEN state IN {_RECEIVED} THEN {{0}} ELSE excluded.{{0}} END"
+            )
             db.executemany(
                 "INSERT INTO recipients (key, address, row, fields, state, changed, "
                 "variant, variant_digest, audiences) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
                 "address = excluded.address, row = excluded.row, "
                 "fields = excluded.fields, audiences = excluded.audiences, "
-                + (
-                    "variant = excluded.variant, "
-                    "variant_digest = excluded.variant_digest"
-                    if allow_changed
-                    else f"variant = CASE {keep}variant ELSE excluded.variant END, "
-                    f"variant_digest = CASE {keep}variant_digest "
-                    "ELSE excluded.variant_digest END"
+                + ", ".join(
+                    f"{column} = {kept.format(column)}"
+                    for column in ("variant", "variant_digest")
                 ),
                 (
                     (
