@@ -136,16 +136,8 @@ def render_variants(
     Raises:
         ContentError, LayoutError, RenderError: as :func:`render`.
     """
-    check_tree(edition)
-    settings = settings or Settings()
-    check_audiences(edition, settings)
-    if not isinstance(layout, Layout):
-        layout = load_layout(layout, settings.layout_paths)
+    settings, layout = _checked(edition, settings, layout)
     folder = base_dir if base_dir is not None else Path.cwd()
-    _check_names(settings.colours, layout.colours, "colours", layout.name)
-    words = {name for table in layout.strings.values() for name in table}
-    _check_names(settings.strings, words, "strings", layout.name)
-
     wanted = list(collect_images(edition, settings, layout.width - 2 * layout.gutter))
     email_images, assets = prepare_images(
         wanted, folder, base_url=settings.image_base_url
@@ -260,14 +252,7 @@ def render_web(
     Raises:
         ContentError, LayoutError, RenderError: as :func:`render`.
     """
-    check_tree(edition)
-    settings = settings or Settings()
-    check_audiences(edition, settings)
-    if not isinstance(layout, Layout):
-        layout = load_layout(layout, settings.layout_paths)
-    _check_names(settings.colours, layout.colours, "colours", layout.name)
-    words = {name for table in layout.strings.values() for name in table}
-    _check_names(settings.strings, words, "strings", layout.name)
+    settings, layout = _checked(edition, settings, layout)
     wanted = collect_images(edition, settings, layout.width - 2 * layout.gutter)
     images, assets = prepare_images(
         wanted,
@@ -284,6 +269,22 @@ def render_web(
         labels=bool(tagged_audiences(edition)),
     )
     return _web_html(page), assets
+
+
+def _checked(
+    edition: Edition, settings: Settings | None, layout: str | Path | Layout
+) -> tuple[Settings, Layout]:
+    """The settings and the loaded layout, once the edition and both are checked
+    against each other (what every render does first)."""
+    check_tree(edition)
+    settings = settings or Settings()
+    check_audiences(edition, settings)
+    if not isinstance(layout, Layout):
+        layout = load_layout(layout, settings.layout_paths)
+    _check_names(settings.colours, layout.colours, "colours", layout.name)
+    words = {name for table in layout.strings.values() for name in table}
+    _check_names(settings.strings, words, "strings", layout.name)
+    return settings, layout
 
 
 def _web_html(web: Page) -> str:
