@@ -176,6 +176,7 @@ def test_check_spam_without_spamassassin_says_how_to_get_it(
     assert line.startswith("error: SpamAssassin is not installed")
     assert "apt-get install spamassassin" in line
     assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception), result.exception
 
 
 def test_without_spamassassin_plain_check_still_works(

@@ -221,6 +221,7 @@ def test_three_errors_are_three_placed_lines_and_a_summary(
     assert result.exit_code == 1
     assert not isinstance(result.exception, BulletinError)
     assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception), result.exception
     lines = result.output.splitlines()
     assert len(lines) == 4, lines
     assert [PLACED.match(line) is not None for line in lines] == [True] * 3 + [False]
@@ -341,6 +342,7 @@ def test_preview_screenshot_of_a_broken_edition_takes_none(
 
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception), result.exception
     assert result.stderr.splitlines()[-1] == "3 problems; nothing was written"
     assert not shots.exists()
 

@@ -184,6 +184,7 @@ def one_line_error(result: Result) -> str:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("error: ")
     assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception), result.exception
     return lines[0]
 
 

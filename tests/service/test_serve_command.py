@@ -81,6 +81,7 @@ def test_without_a_secret_serve_says_so_in_one_line(
     assert result.exit_code == 1
     assert "BULLETIN_UNSUBSCRIBE_SECRET" in result.output
     assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception), result.exception
 
 
 def test_without_a_list_id_serve_says_so(

@@ -135,16 +135,18 @@ def test_a_service_for_another_list_is_refused(
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "why"),
     [
-        "http://unsubscribe.example.org",
-        "ftp://127.0.0.1/",
-        "https://user:pw@unsubscribe.example.org",
-        "unsubscribe.example.org",
+        ("http://unsubscribe.example.org", "is not an https:// address"),
+        ("ftp://127.0.0.1/", "is not an https:// address"),
+        ("https://user:pw@unsubscribe.example.org", "no user, \\? or #"),
+        ("unsubscribe.example.org", "is not an https:// address"),
+        ("https://[::1", "is not an address"),
+        ("https://unsubscribe.example.org:abc", "is not an address"),
     ],
 )
-def test_only_https_or_this_computer(url: str, folder: Path) -> None:
-    with pytest.raises(ServiceError, match="https"):
+def test_only_https_or_this_computer(url: str, why: str, folder: Path) -> None:
+    with pytest.raises(ServiceError, match=why):
         sync(url, folder / "suppressed.csv", environ=ENV)
 
 

@@ -17,29 +17,34 @@ import datetime as dt
 import json
 import logging
 import ssl
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from bulletin.errors import BulletinError, ServiceError
 from bulletin.files import write_atomic
 from bulletin.loading.config import find_config, load_config
 from bulletin.mail.message import list_id as settings_list_id
+from bulletin.mail.recipients import address_key
 from bulletin.mail.suppression import Suppression, SuppressionList
 from bulletin.mail.syncing import SubscriptionEvent, event_from_json, sync_key
 from bulletin.mail.unsubscribe import SECRET_ENV, current_secret
 
+if TYPE_CHECKING:
+    import urllib.request
+
 __all__ = [
+    "DEFAULT_MAX_SYNC_AGE",
     "LOCAL_HOSTS",
     "MAX_ANSWER",
+    "MAX_PAGES",
     "SYNC_NOTE",
     "SyncResult",
     "last_sync",
     "sync",
+    "sync_before_send",
     "sync_state_path",
 ]
 
@@ -48,13 +53,21 @@ logger = logging.getLogger(__name__)
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 """Hosts a service may be reached on without HTTPS (this computer only)."""
 
-MAX_ANSWER = 64 * 1024 * 1024
-"""The largest answer read from the service, in bytes."""
+MAX_ANSWER = 8 * 1024 * 1024
+"""The largest answer read from the service, in bytes (a page of events is
+a few MB at most)."""
+
+MAX_PAGES = 1000
+"""The most pages one sync reads: a service that never says it is done is
+not followed for ever."""
+
+DEFAULT_MAX_SYNC_AGE = dt.timedelta(days=1)
+"""How old the last sync may be before a send refuses to go ahead."""
 
 SYNC_NOTE = "unsubscribe service"
 """The note on each address a sync adds."""
 
-Fetch = Callable[[urllib.request.Request], bytes]
+Fetch = Callable[["urllib.request.Request"], bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +95,13 @@ def last_sync(path: Path, url: str) -> dt.datetime | None:
     """When the suppression list at ``path`` was last synced from ``url``, if ever."""
     state = _read_state(sync_state_path(path))
     when = state.get(_service_base(url), {}).get("synced_at")
-    return dt.datetime.fromisoformat(when) if isinstance(when, str) else None
+    if not isinstance(when, str):
+        return None
+    try:
+        found = dt.datetime.fromisoformat(when)
+    except ValueError:
+        return None  # edited by hand: as if never synced
+    return found if found.tzinfo is not None else None
 
 
 def sync(
@@ -123,7 +142,9 @@ def sync(
     key = sync_key(secret)
     latest: dict[str, SubscriptionEvent] = {}
     count = 0
-    while True:
+    import urllib.request  # only a sync needs it (~6 ms on every send otherwise)
+
+    for _page_number in range(MAX_PAGES):
         request = urllib.request.Request(
             f"{base}/sync?{urlencode({'since': cursor})}",
             headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
@@ -135,11 +156,15 @@ def sync(
                     f"{base} sent events out of order; nothing was changed"
                 )
             cursor = event.cursor
-            latest[_key(event.address)] = event
+            latest[address_key(event.address)] = event
             count += 1
         if not page["more"] or not page["events"]:
             break
-    added, removed = _merge(path, latest.values())
+    else:
+        raise ServiceError(
+            f"{base} still had more after {MAX_PAGES} pages; nothing was changed"
+        )
+    added, removed = _merge(path, latest.values()) if latest else ([], [])
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     state[base] = {"cursor": str(cursor), "synced_at": when.isoformat()}
     write_atomic(
@@ -176,18 +201,18 @@ def _merge(
     return added, removed
 
 
-def _key(address: str) -> str:
-    return address.strip().casefold()
-
-
 def _service_base(url: str) -> str:
     """The service's address, checked: HTTPS, or HTTP to this computer only.
 
     Raises:
         ServiceError: any other address.
     """
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  # a port that is not a number raises here
+    except ValueError as error:
+        raise ServiceError(f"{url!r} is not an address: {error}") from None
     if (parts.scheme == "https" and host) or (
         parts.scheme == "http" and host in LOCAL_HOSTS
     ):
@@ -207,14 +232,17 @@ def _service_base(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is refused: it could lead the key to plain HTTP or elsewhere."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 def _fetch(request: urllib.request.Request) -> bytes:
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        """A redirect is refused: it could lead the key to plain HTTP or elsewhere."""
+
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
     opener = urllib.request.build_opener(
         urllib.request.HTTPSHandler(context=ssl.create_default_context()),
         _NoRedirect,
@@ -246,6 +274,11 @@ def _fetch(request: urllib.request.Request) -> bytes:
         raise ServiceError(f"cannot reach {where}: {reason}") from None
     except (OSError, TimeoutError) as error:
         raise ServiceError(f"cannot reach {where}: {error}") from None
+    except (http.client.HTTPException, ValueError) as error:
+        raise ServiceError(
+            f"{where} did not answer as a web service should "
+            f"({type(error).__name__}); nothing was changed"
+        ) from None
     if len(body) > MAX_ANSWER:
         raise ServiceError(f"{where} sent an answer over {MAX_ANSWER} bytes")
     return body
@@ -258,9 +291,10 @@ def _page(body: bytes, base: str, expected_list: str | None) -> dict[str, Any]:
             raise ValueError("not a sync answer")
         listed = data.get("list_id")
         events = [event_from_json(each) for each in data["events"]]
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError, OverflowError) as error:
         raise ServiceError(
-            f"{base} did not answer as a bulletin unsubscribe service ({error}); "
+            f"{base} did not answer as a bulletin unsubscribe service "
+            f"({str(error)[:200]}); "
             "nothing was changed"
         ) from None
     if expected_list is not None and listed != expected_list:
@@ -302,8 +336,8 @@ def _cursor(value: object) -> int:
     return 0
 
 
-DEFAULT_MAX_SYNC_AGE = dt.timedelta(days=1)
-"""How old the last sync may be before a send refuses to go ahead."""
+_MAX_HOURS = 24 * 366
+"""``max_sync_age_hours`` beyond a year is taken as a year."""
 
 
 def sync_before_send(
@@ -326,7 +360,9 @@ def sync_before_send(
         return None, None
     hours = service.get("max_sync_age_hours")
     limit = (
-        dt.timedelta(hours=hours) if isinstance(hours, int) else DEFAULT_MAX_SYNC_AGE
+        dt.timedelta(hours=min(max(hours, 0), _MAX_HOURS))
+        if isinstance(hours, int)
+        else DEFAULT_MAX_SYNC_AGE
     )
     now = now or dt.datetime.now(dt.UTC)
     try:
