@@ -633,3 +633,16 @@ def test_a_contact_website_with_a_port_is_a_web_address() -> None:
     assert Contact(website="www.example.org:8080").website_href == (
         "https://www.example.org:8080"
     )
+
+
+def test_a_sender_domain_in_other_letters_is_kept_in_its_ascii_form() -> None:
+    from bulletin.model.settings import Sender
+
+    assert Sender("News", "news@ex\u00e4mple.org").address == "news@xn--exmple-cua.org"
+
+
+def test_a_sender_with_other_letters_before_the_at_is_refused() -> None:
+    from bulletin.model.settings import Sender
+
+    with pytest.raises(ContentError, match="letters other than a-z before the @"):
+        Sender("News", "ren\u00e9@example.org")

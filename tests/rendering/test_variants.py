@@ -516,3 +516,12 @@ def test_a_list_needing_more_variants_than_the_cap_is_refused() -> None:
     assert len(readers) > MAX_VARIANTS
     with pytest.raises(ContentError, match="need 256 different versions"):
         render_variants(edition, settings, readers)
+
+
+def test_the_plain_text_keeps_no_break_spaces() -> None:
+    edition = Edition("News", DAY)
+    edition.section("Walk").paragraph(
+        "M.\u00a0Dupont walks 10\u00a0km to salle\u202f12."
+    )
+    text = render(edition, SETTINGS).text
+    assert "M.\u00a0Dupont walks 10\u00a0km to salle\u202f12." in text

@@ -91,6 +91,8 @@ def test_a_server_refusing_one_more_connection_leaves_the_others_to_go_on(
     assert result.sent == 20
     assert result.stopped is None
     assert bench.delivered() == Counter(dict.fromkeys(TWENTY, 1))
+    # The refused connection is given up, not tried again: three sessions in all.
+    assert len(bench.server.sessions) == 3
 
 
 def test_a_refusal_about_the_message_stops_every_connection(

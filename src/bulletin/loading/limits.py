@@ -52,7 +52,7 @@ def comment_problem(token: Token) -> ContentError | None:
             "would be left out; end it with --> where the note ends",
             fragment="<!--",
         )
-    if content.rpartition("-->")[2].strip():
+    if any(part.partition("-->")[2].strip() for part in content.split("<!--")[1:]):
         return ContentError(
             "text after --> on the same line is left out with the comment; "
             "put it on a line of its own",

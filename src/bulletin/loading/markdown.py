@@ -29,10 +29,12 @@ first.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from textwrap import shorten
 from typing import TYPE_CHECKING
 
 from bulletin.errors import ContentError, Location
@@ -68,8 +70,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Body", "parse_body"]
 
+_MOST_NOTE_ERRORS = 50
+"""The most footnote mistakes one file reports (each is searched for)."""
 _ATTRIBUTION = re.compile(r"^\s*(?:—|–|--)\s*(.+)$")
-_WIDTH = re.compile(r"^(.*?)\s*\|\s*(\d+)\s*(?:px)?\s*$", re.DOTALL | re.IGNORECASE)
+_WIDTH = re.compile(r"\s*(\d+)\s*(?:px)?\s*", re.IGNORECASE)
+"""What follows the last ``|`` of a picture's words: its width (``|300``)."""
 
 
 @dataclass
@@ -233,8 +238,9 @@ class _Reader:
         if self.strict:
             for number, error in misplaced_tags(self.lines, tagged, notes):
                 self.fail(error, [number, number + 1])
+        skipped = boxes | notes
         for number, line in enumerate(self.lines):
-            if closes_box(line.strip()) and number not in boxes | notes:
+            if closes_box(line.strip()) and number not in skipped:
                 self.fail(
                     ContentError(
                         "this ::: closes no box (a box cannot hold another, so an "
@@ -477,9 +483,10 @@ class _Reader:
 
     def image(self, src: str, alt: str, title: str, link: str | None) -> Image:
         width: int | None = None
-        sized = _WIDTH.match(alt)
+        words, bar, tail = alt.rpartition("|")
+        sized = _WIDTH.fullmatch(tail) if bar else None
         if sized:
-            alt, width = sized.group(1), int(sized.group(2))
+            alt, width = words.rstrip(), int(sized.group(1))
         elif "|" in alt:
             raise ContentError(
                 f"after the | in ![{alt}] write the width in pixels, e.g. "
@@ -586,8 +593,9 @@ class _Reader:
             )
         elif token.meta["title"]:
             mistake = (
-                f"write ::: closing alone on its line; put {token.meta['title']!r} "
-                "on a line inside the box"
+                "write ::: closing alone on its line; put "
+                f"{shorten(' '.join(token.meta['title'].split()), 60)!r} on a line "
+                "inside the box"
             )
         elif end == index + 1:
             mistake = (
@@ -655,7 +663,19 @@ class _Reader:
                 Place(article.heading, article.line, article.blocks, article.footnotes)
                 for article in section.articles
             )
-        self.result.errors.extend(self.notes.file(places, self.find))
+        # Each mistake is placed by searching the file: a file of thousands of
+        # missing notes would take minutes, and nobody reads past the first few.
+        mistakes = self.notes.file(places, self.find)
+        self.result.errors.extend(itertools.islice(mistakes, _MOST_NOTE_ERRORS))
+        more = next(mistakes, None)
+        if more is not None:
+            self.result.errors.append(
+                ContentError(
+                    f"more footnote mistakes follow the first {_MOST_NOTE_ERRORS}; "
+                    "put those right and check again",
+                    more.location,
+                )
+            )
 
     def find(self, needle: str, line: int) -> Location:
         """Where ``needle`` is first written on ``line`` (0-based) or after it; a

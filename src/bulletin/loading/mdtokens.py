@@ -37,7 +37,9 @@ FOOTNOTE_INSIDE = (
 )
 """Why a footnote definition indented under a bullet (or after a >) is refused."""
 
-_CLOSING = re.compile(r":::[ \t]*closing(?![A-Za-z])[ \t]*(.*?)[ \t]*$", re.IGNORECASE)
+_CLOSING = re.compile(r":::[ \t]*closing(?![A-Za-z])(.*)", re.IGNORECASE)
+"""``::: closing`` and what follows it on the line (stripped where it is used:
+a lazy group before trailing spaces is quadratic on a long line)."""
 
 
 def closing_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -69,7 +71,7 @@ def closing_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         line += 1
     token = state.push("closing_open", "div", 1)
     token.map = [start, min(line + 1, end)]
-    token.meta = {"title": opening.group(1), "closed": closed}
+    token.meta = {"title": opening.group(1).strip(), "closed": closed}
     old_max, old_parent = state.lineMax, state.parentType
     state.lineMax = line
     state.parentType = "closing"

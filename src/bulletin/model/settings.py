@@ -76,6 +76,25 @@ class Sender:
                 "write e.g. news@example.org",
                 key=("sender", "address"),
             ).within("settings")
+        local, _, domain = self.address.rpartition("@")
+        if not domain.isascii():
+            # The same domain in the form every header and server takes (IDNA).
+            try:
+                ascii_domain = domain.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise ContentError(
+                    f"sender address {self.address!r} has a domain that cannot be "
+                    "written in plain letters (IDNA); check it",
+                    key=("sender", "address"),
+                ).within("settings") from None
+            object.__setattr__(self, "address", f"{local}@{ascii_domain}")
+        if not self.address.partition("@")[0].isascii():
+            raise ContentError(
+                f"sender address {self.address!r} has letters other than a-z before "
+                "the @, which few mail servers accept in a From or envelope; use an "
+                "address in plain letters",
+                key=("sender", "address"),
+            ).within("settings")
         if "=?" in self.name:
             raise ContentError(
                 f"sender name {self.name!r} holds '=?', which mail programs read as "

@@ -221,7 +221,7 @@ class _Writer:
 
     def cell(self, text: Text) -> str:
         """A table cell on one line: its line breaks become spaces."""
-        return " ".join(self.inline(text).split())
+        return " ".join(_SPACES.split(self.inline(text).strip(" \t\n")))
 
     def event(self, event: Event) -> None:
         self.wrap(self.inline(event.title))
@@ -323,6 +323,11 @@ def _row(cells: list[str], widths: list[int], align: tuple[str | None, ...]) -> 
     return "  ".join(padded).rstrip()
 
 
+_SPACES = re.compile(r"[ \t\n]+")
+"""Where words break: ordinary spaces only. A no-break space (``10\u00a0km``,
+French ``\u202f``) stays inside its word, as in the HTML."""
+
+
 def _wrap(text: str, first: str, rest: str) -> list[str]:
     """Greedy word wrap at ``WIDTH``; a word longer than a line (a URL) is never broken.
 
@@ -331,7 +336,9 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
     lines: list[str] = []
     line = first
     empty = True
-    for word in text.split():
+    for word in _SPACES.split(text.strip(" \t\n")):
+        if not word:
+            continue
         if empty:
             line += word
             empty = False
