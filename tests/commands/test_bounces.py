@@ -318,3 +318,46 @@ def test_status_shows_the_bounces_of_its_edition(
     assert found.as_dict()["bounces"] == found.bounces
     assert "Bounces found later by bulletin bounces: " in result.output
     assert "4 gone (suppressed)" in result.output
+
+
+def test_a_bounce_naming_no_message_sent_from_here_suppresses_nobody(
+    bulletin: Path, tmp_path: Path
+) -> None:
+    """Anyone can write a bounce: one without our Message-ID could be made up."""
+    real = (CORPUS / "postfix-5.1.1-user-unknown.eml").read_bytes()
+    forged = real.replace(
+        b"00000000000000000000000000000003.partnership-news", b"forged.elsewhere"
+    )
+    assert forged != real
+    box = mailbox.mbox(tmp_path / "forged.mbox")
+    box.add(forged)
+    box.close()
+
+    report = bounces(bulletin, mbox=tmp_path / "forged.mbox")
+
+    assert len(SuppressionList.load(bulletin / "suppressed.csv")) == 0
+    assert any(
+        "carol@example.org that names no message sent from here" in line
+        for line in report.problems
+    ), report.problems
+
+
+def test_a_mail_nested_past_the_parser_is_one_problem_and_the_rest_go_on(
+    bulletin: Path, tmp_path: Path
+) -> None:
+    nested = b"From: x@example.org\r\nSubject: deep\r\n"
+    depth = 2000
+    for level in range(depth):
+        nested += (
+            f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n--b{level}\r\n'
+        ).encode()
+    box = mailbox.mbox(tmp_path / "deep.mbox")
+    box.add(nested)
+    box.add((CORPUS / "postfix-5.1.1-user-unknown.eml").read_bytes())
+    box.close()
+
+    report = bounces(bulletin, mbox=tmp_path / "deep.mbox")
+
+    assert report.mails == 2
+    assert any("cannot be read" in line for line in report.problems), report.problems
+    assert "carol@example.org" in SuppressionList.load(bulletin / "suppressed.csv")

@@ -35,7 +35,7 @@ from typing import Any
 
 from bulletin.errors import ContentError, SendError
 from bulletin.loading.config import Config, find_config, load_config, toml_location
-from bulletin.mail.bounces import Finding, Kind, classify, parse
+from bulletin.mail.bounces import Finding, Kind, classify
 from bulletin.mail.message import list_id
 from bulletin.mail.suppression import Suppression, SuppressionList
 from bulletin.sending.bouncelog import BounceLog, SentIndex, bounce_log_path
@@ -253,12 +253,10 @@ class _Run:
             if mail.raw is None:
                 report.problems.append(f"{box.name} {mail.ref}: {mail.problem}")
                 continue
-            message = parse(mail.raw)
             try:
-                finding = classify(
-                    mail.raw, unsubscribe_addresses=unsubscribe, message=message
-                )
-            except Exception as error:  # a mail no parser expected: report, go on
+                finding = classify(mail.raw, unsubscribe_addresses=unsubscribe)
+            except Exception as error:  # a mail no parser expected (too deeply
+                # nested parts: RecursionError, an odd charset): report, go on
                 report.problems.append(
                     f"{box.name} {mail.ref}: cannot be read ({type(error).__name__}: "
                     f"{str(error)[:200]})"
@@ -285,7 +283,17 @@ class _Run:
     def _act(self, finding: Finding, ref: str, log: BounceLog) -> None:
         report = self.report
         for bounce in finding.bounces:
-            sent = self.index.find(finding.original_ids, bounce.address)
+            sent, named = self.index.find(finding.original_ids, bounce.address)
+            if sent is not None and not named and bounce.kind in (Kind.HARD, Kind.SOFT):
+                # Anyone can write a bounce: one that names no message sent
+                # from here could have been made up to take a reader off.
+                report.problems.append(
+                    f"{report.mailbox} {ref}: a {bounce.kind} bounce for "
+                    f"{bounce.address} that names no message sent from here: "
+                    "nothing suppressed; if it is real, bulletin suppress add it"
+                )
+                log.record_bounce(finding.mail_id, bounce.address, str(bounce.kind))
+                continue
             if sent is None and bounce.kind is not Kind.UNSUBSCRIBE:
                 if bounce.kind in (Kind.HARD, Kind.SOFT):
                     report.problems.append(

@@ -446,7 +446,7 @@ def _body_text(message: email.message.Message) -> str:
                 charset = part.get_content_charset() or "utf-8"
                 try:
                     parts.append(payload.decode(charset, "replace")[:20_000])
-                except LookupError:
+                except (LookupError, UnicodeError):  # no such charset, or idna
                     parts.append(payload.decode("utf-8", "replace")[:20_000])
     return "\n".join(parts)
 

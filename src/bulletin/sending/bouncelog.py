@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.errors import SendError
-from bulletin.mail.recipients import address_key
+from bulletin.mail.suppression import Suppression
 from bulletin.sending.journal import Journal, journal_path
 from bulletin.sending.replies import printable
 
@@ -109,11 +109,16 @@ class SentIndex:
                 if latest is None or sent.sent_at >= latest.sent_at:
                     self.by_key[entry.key] = sent
 
-    def find(self, message_ids: Iterable[str], address: str) -> Sent | None:
-        """The copy a bounce is about: by Message-ID (any of ``message_ids``
-        naming ``address``'s copy, or any at all when the notification names
-        a forwarded address), else the last edition sent to ``address``."""
-        key = address_key(address) if address else ""
+    def find(
+        self, message_ids: Iterable[str], address: str
+    ) -> tuple[Sent | None, bool]:
+        """The copy a bounce is about, and whether a Message-ID named it.
+
+        By Message-ID (any of ``message_ids`` naming ``address``'s copy, or
+        any at all when the notification names a forwarded address), else the
+        last edition sent to ``address`` (not named: False).
+        """
+        key = Suppression(address).key if address else ""
         by_id = [
             found
             for ident in message_ids
@@ -121,10 +126,10 @@ class SentIndex:
         ]
         for found in by_id:
             if found.key == key:
-                return found
+                return found, True
         if by_id and len({found.key for found in by_id}) == 1:
-            return by_id[0]
-        return self.by_key.get(key)
+            return by_id[0], True
+        return self.by_key.get(key), False
 
 
 class BounceLog:
@@ -216,7 +221,7 @@ class BounceLog:
             "journal, edition, processed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 mail_id,
-                sent.key if sent else address_key(address),
+                sent.key if sent else Suppression(address).key,
                 address,
                 kind,
                 status,
