@@ -425,3 +425,20 @@ def test_render_web_is_the_web_copy_render_makes(
         whole = render(example.edition, example.settings, base_dir=example.folder)
         assert web_html == whole.web_html, example.name
         assert assets == whole.assets, example.name
+
+
+def test_an_edition_whose_page_would_be_the_index_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "editions"
+    for name, title in (("a", "Index"), ("b", "News - February 2025")):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "edition.md").write_text(
+            f"---\ntitle: {title}\ndate: 2025-02-0{1 if name == 'a' else 2}\n---\n\n"
+            "# Section\n\nWords.\n",
+            encoding="utf-8",
+        )
+    archived = archive(folder, tmp_path / "out")
+    [problem] = archived.problems
+    assert "its page would be index.html, the archive's own index" in problem
+    assert [entry.title for entry in archived.entries] == ["News - February 2025"]
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "News - February 2025" in index

@@ -108,6 +108,13 @@ def archive(source: Path | str, out: Path | str) -> Archived:
         except BulletinError as error:
             problems.extend(_lines(error, path))
             continue
+        if f"{entry.slug}.html" == INDEX_NAME or entry.href == FEED_NAME:
+            problems.append(
+                f"{path}: its page would be {entry.href}, the archive's own "
+                f"{'index' if entry.href == INDEX_NAME else 'feed'}; give the "
+                "edition a title with more words"
+            )
+            continue
         if entry.slug in pages:
             problems.append(
                 f"{path}: has the same page name {entry.href} as "
