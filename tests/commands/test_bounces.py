@@ -361,3 +361,11 @@ def test_a_mail_nested_past_the_parser_is_one_problem_and_the_rest_go_on(
     assert report.mails == 2
     assert any("cannot be read" in line for line in report.problems), report.problems
     assert "carol@example.org" in SuppressionList.load(bulletin / "suppressed.csv")
+
+
+@pytest.mark.parametrize("timeout", [0, -5, 10_000])
+def test_an_imap_timeout_out_of_range_is_refused(timeout: float) -> None:
+    from bulletin.sending.mailbox import ImapSettings
+
+    with pytest.raises(SendError, match="is not a number of seconds from 1 to 3600"):
+        ImapSettings("imap.example.org", "news@example.org", timeout=timeout)

@@ -20,6 +20,7 @@ import mailbox
 import os
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -89,6 +90,10 @@ class ImapSettings:
             raise SendError(f"IMAP auth {self.auth!r} is not one of password, xoauth2")
         if self.port is not None and not 0 < self.port < 65536:
             raise SendError(f"IMAP port {self.port} is not between 1 and 65535")
+        if not 0 < self.timeout <= 3600:
+            raise SendError(
+                f"IMAP timeout {self.timeout} is not a number of seconds from 1 to 3600"
+            )
         if not self.folder or not self.processed_folder:
             raise SendError("the IMAP folder and processed_folder must not be empty")
         if self.folder == self.processed_folder:
@@ -246,29 +251,82 @@ class ImapMailbox:
         return self
 
     def mails(self) -> Iterator[Mail]:
-        """Every mail of the folder, oldest first, left unread."""
+        """Every mail of the folder, oldest first, left unread.
+
+        Each is fetched on its own, its size first: a mail too big to be a
+        bounce is never downloaded, and one the parser chokes on (imap_tools
+        parses as it fetches) is one problem, not the end of the run.
+
+        Raises:
+            SendError: the connection failed; mails dealt with so far are kept.
+        """
         box = self._opened()
-        for found in box.fetch(mark_seen=False, bulk=100):
-            uid = found.uid or ""
-            try:
-                raw = found.obj.as_bytes()
-            except Exception as error:  # a mail the parser cannot write back
-                yield Mail(uid, None, f"cannot be read: {printable(str(error))}")
+        with self._failing("listing the mails"):
+            uids = box.uids()
+        for uid in uids:
+            with self._failing("reading a mail"):
+                head = next(
+                    box.fetch(f"UID {uid}", mark_seen=False, headers_only=True), None
+                )
+            if head is None:
+                continue  # gone since it was listed
+            if head.size_rfc822 > _MAX_MAIL:
+                yield Mail(
+                    uid, None, f"too big to be a bounce ({head.size_rfc822:,} bytes)"
+                )
                 continue
-            yield Mail(uid, raw)
+            try:
+                with self._failing("reading a mail"):
+                    found = next(box.fetch(f"UID {uid}", mark_seen=False), None)
+                raw = None if found is None else found.obj.as_bytes()
+            except SendError:
+                raise
+            except Exception as error:  # the parser's, e.g. RecursionError
+                yield Mail(uid, None, f"cannot be read: {printable(str(error))[:200]}")
+                continue
+            if raw is not None:
+                yield Mail(uid, raw)
 
     def done(self, refs: Sequence[str]) -> int:
         """Move the mails ``refs`` (UIDs) to the processed folder; return how many."""
         refs = [ref for ref in refs if ref]
         if not refs:
             return 0
+        from imap_tools import MailMessageFlags
+
         box = self._opened()
         target = self.settings.processed_folder
-        if not box.folder.exists(target):
-            log.info("creating the IMAP folder %s", target)
-            box.folder.create(target)
-        box.move(refs, target, chunks=200)
+        with self._failing(f"moving the mails dealt with to {target}"):
+            if not box.folder.exists(target):
+                log.info("creating the IMAP folder %s", target)
+                box.folder.create(target)
+            capabilities = box.client.capabilities
+            if "MOVE" in capabilities:
+                box.move(refs, target, chunks=200)
+            else:
+                # Copy, then mark deleted; a plain EXPUNGE would also remove
+                # every other mail someone marked deleted, so only ours go, and
+                # only where the server can expunge by UID (UIDPLUS).
+                box.copy(refs, target, chunks=200)
+                box.flag(refs, MailMessageFlags.DELETED, True, chunks=200)
+                if "UIDPLUS" in capabilities:
+                    box.client.uid("EXPUNGE", ",".join(refs))
         return len(refs)
+
+    @contextmanager
+    def _failing(self, doing: str) -> Iterator[None]:
+        """A lost connection or a refused command while ``doing``: one line."""
+        import imaplib
+
+        from imap_tools.errors import ImapToolsError
+
+        try:
+            yield
+        except (OSError, imaplib.IMAP4.error, ImapToolsError) as error:
+            raise SendError(
+                f"{self.settings.address}: {doing} failed ({printable(str(error))[:200]}); "
+                "run the same command again: what was dealt with is recorded"
+            ) from None
 
     def close(self) -> None:
         box, self._box = self._box, None
