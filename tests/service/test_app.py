@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -233,7 +234,7 @@ def test_no_address_is_logged_at_info(
         request(link(service, "kim@example.org"), ONE_CLICK)
         request(link(service, "kim@example.org", list_id="x.example.org"), ONE_CLICK)
     logged = "\n".join(record.getMessage() for record in caplog.records)
-    assert "POST /unsubscribe 200" in logged
+    assert "POST '/unsubscribe' 200" in logged
     token_part = token("kim@example.org").split(".")[0]
     assert "kim" not in logged
     assert token_part not in logged
@@ -259,3 +260,19 @@ def test_oversized_headers_are_refused_before_the_app(service: Running) -> None:
     status, _, _ = request(url, ONE_CLICK, headers={"X-Padding": "x" * 20_000})
     assert status == 431
     assert service.store.events_since(0, 10) == []
+
+
+def test_a_line_break_in_a_path_cannot_forge_a_log_line(
+    service: Running, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bulletin"):
+        request(f"{service.url}/x%0AGET%20/unsubscribe%20200")
+        # The line is logged just after the answer went: wait for it.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not caplog.records:
+            time.sleep(0.01)
+    [message] = [
+        record.getMessage() for record in caplog.records if "/x" in record.getMessage()
+    ]
+    assert "\n" not in message
+    assert "'/x\\nGET /unsubscribe 200'" in message

@@ -66,7 +66,7 @@ def test_bulletin_serve_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert "Traceback" not in err
     assert "Application shutdown complete" in err
     assert f"Unsubscribe service for {LIST_ID}" in out
-    assert "POST /unsubscribe 200" in err
+    assert "POST '/unsubscribe' 200" in err
     assert "ann@example.org" not in out + err
     assert token("ann@example.org").split(".")[0] not in out + err
     assert (tmp_path / "unsubscribes.sqlite3").is_file()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsAddress",
+    "AudienceName",
     "EditionPath",
     "EmailColumn",
     "LayoutName",
@@ -42,6 +43,7 @@ __all__ = [
     "count",
     "kb",
     "reported",
+    "secret_prompt",
     "shown",
 ]
 
@@ -412,3 +414,15 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def secret_prompt() -> Callable[[str], str] | None:
+    """A hidden prompt for a password, when someone is at the terminal (None: nobody)."""
+    if not sys.stdin.isatty():
+        return None
+
+    def prompt(question: str) -> str:
+        answer: str = typer.prompt(question, hide_input=True)
+        return answer
+
+    return prompt

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from bulletin.cli.base import app, count, reported, shown
+from bulletin.cli.base import app, count, reported, secret_prompt, shown
 
 __all__: list[str] = []
 
@@ -98,7 +96,7 @@ def bounces_command(
             maildir=maildir,
             dry_run=dry_run,
             soft_limit=soft_limit,
-            prompt=_prompt(),
+            prompt=secret_prompt(),
         )
     if output is Format.JSON:
         typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
@@ -123,15 +121,3 @@ def bounces_command(
         typer.echo(f"Moved {count(report.moved, 'mail')} to the processed folder.")
     if report.dry_run:
         typer.echo("Dry run: nothing was changed.")
-
-
-def _prompt() -> Callable[[str], str] | None:
-    """A hidden prompt for the IMAP password, when someone is at the terminal."""
-    if not sys.stdin.isatty():
-        return None
-
-    def prompt(question: str) -> str:
-        answer: str = typer.prompt(question, hide_input=True)
-        return answer
-
-    return prompt

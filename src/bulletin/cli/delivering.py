@@ -12,7 +12,6 @@ place for the next run.
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bulletin.cli.base import count, reported, shown
+from bulletin.cli.base import count, reported, secret_prompt, shown
 from bulletin.cli.sending import table
 from bulletin.errors import JournalConflictError
 
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from bulletin.commands.mailing import Mailing
-    from bulletin.commands.send import Prompt, SendOptions, SendReport, SmtpSend
+    from bulletin.commands.send import SendOptions, SendReport, SmtpSend
     from bulletin.mail.recipients import Recipient
     from bulletin.sending.replies import Attempt
 
@@ -50,7 +49,7 @@ def send_by_smtp(mailing: Mailing, options: SendOptions) -> None:
 
     with reported():
         try:
-            begun = open_send(mailing, options, _prompt())
+            begun = open_send(mailing, options, secret_prompt())
         except JournalConflictError as conflict:
             raise JournalConflictError(
                 f"{conflict}. {_what_to_do(conflict)}",
@@ -90,25 +89,13 @@ def _what_to_do(conflict: JournalConflictError) -> str:
     )
 
 
-def _prompt() -> Prompt | None:
-    """A hidden prompt for a password, when someone is at the terminal."""
-    if not sys.stdin.isatty():
-        return None
-
-    def prompt(question: str) -> str:
-        answer: str = typer.prompt(question, hide_input=True)
-        return answer
-
-    return prompt
-
-
 def send_test_copies(mailing: Mailing, options: SendOptions, tests: list[str]) -> None:
     """Send a test copy to each of ``tests``; exit 1 when one was not taken."""
     from bulletin.commands import send
     from bulletin.sending.replies import Verdict
 
     with reported():
-        results = send.send_test_copies(mailing, tests, options, _prompt())
+        results = send.send_test_copies(mailing, tests, options, secret_prompt())
     failed = False
     for address, attempt in results:
         if attempt.verdict is Verdict.SENT:

@@ -233,6 +233,7 @@ def send_command(
             suppressions=suppressions,
             audience=audience,
             where=[_pair(condition) for condition in where or ()],
+            sync=not (dry_run or tests),
         )
     # The list as prepared: its rows set aside include those whose merge fields
     # cannot be sent (a javascript: link), besides those read as invalid.

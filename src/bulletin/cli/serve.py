@@ -22,7 +22,8 @@ def serve_command(
         ),
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", "-p", help="Port to listen on.")
+        int,
+        typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on."),
     ] = 8080,
     database: Annotated[
         str,

@@ -169,6 +169,7 @@ def prepare(
     environ: Mapping[str, str] | None = None,
     audience: str | None = None,
     where: Iterable[tuple[str, str]] = (),
+    sync: bool = True,
 ) -> Mailing:
     """Render ``edition`` once per variant its readers get and match it with ``recipients``.
 
@@ -184,6 +185,8 @@ def prepare(
         where: send only to the readers whose column (a header as written,
             or its field name) holds the value (compared without case); each
             pair narrows the choice further.
+        sync: ask the unsubscribe service for news first, as a real send
+            must; a dry run or test copies leave the suppression list as it is.
 
     Raises:
         BulletinError: the edition or the recipient list cannot be read, or
@@ -248,7 +251,16 @@ def prepare(
             "out --suppressions to use suppressed.csv beside bulletin.toml"
         )
     path = suppressions or suppressions_path(source)
-    synced, stale = sync_before_send(source.config.unsubscribe, path, environ=environ)
+    synced, stale = (
+        sync_before_send(source.config.unsubscribe, path, environ=environ)
+        if sync
+        else (None, None)
+    )
+    if not sync and source.config.unsubscribe.get("service_url"):
+        warnings.append(
+            "the unsubscribe service was not asked for news (nothing is sent to "
+            "the list now); a real send asks it first"
+        )
     if stale is not None:
         problems.append(stale)
     if synced is not None and (synced.added or synced.removed):

@@ -98,14 +98,14 @@ class UnsubscribeApp:
         size = len(query) + sum(len(k) + len(v) for k, v in scope.get("headers", ()))
         if size > MAX_HEADERS:
             status = await _respond(send, 431, b"Request headers too large.\n")
-            logger.info("%s %s %d", method, path, status)
+            logger.info("%s %r %d", method, path, status)
             return
         try:
             status = await self._route(scope, receive, send, method, path, query)
         except _TooLargeError:
             status = await self._page(send, scope, query, 413, "too_large")
         # The path only: the query holds the token, and the token the address.
-        logger.info("%s %s %d%s", method, path, status, scope.get("bulletin.note", ""))
+        logger.info("%s %r %d%s", method, path, status, scope.get("bulletin.note", ""))
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
