@@ -121,3 +121,48 @@ def test_hostile_text_comes_out_one_clean_line() -> None:
     assert "\x1b" not in diagnostic
     assert "\x07" not in diagnostic
     assert len(diagnostic) <= 500
+
+
+def test_a_report_for_an_address_in_other_letters_is_read() -> None:
+    """RFC 6533: message/global-delivery-status, UTF-8, for an SMTPUTF8 address."""
+    raw = (
+        "From: MAILER-DAEMON@mx.example.org\r\n"
+        "To: news@example.org\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        "Message-ID: <report-1@mx.example.org>\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=global-delivery-status; boundary="b"\r\n'
+        "\r\n"
+        "--b\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Your message could not be delivered.\r\n"
+        "--b\r\n"
+        "Content-Type: message/global-delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.example.org\r\n"
+        "\r\n"
+        "Final-Recipient: rfc822; jos\u00e9@example.org\r\n"
+        "Action: failed\r\n"
+        "Status: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 no such user\r\n"
+        "--b--\r\n"
+    ).encode()
+
+    finding = classify(raw)
+
+    assert finding.kind is Kind.HARD
+    [bounce] = finding.bounces
+    assert bounce.address == "jos\u00e9@example.org"
+    assert bounce.status == "5.1.1"
+    assert "no such user" in bounce.diagnostic
+
+
+def test_a_body_in_a_charset_python_cannot_decode_is_still_read() -> None:
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.org\r\nTo: news@example.org\r\n"
+        b"Subject: Undeliverable: News\r\nMessage-ID: <r2@mx.example.org>\r\n"
+        b"Content-Type: text/plain; charset=idna\r\n\r\n"
+        b"Delivery to the following recipient failed permanently:\r\n\r\n"
+        b"     ann@example.org\r\n\r\n550 5.1.1 The email account does not exist.\r\n"
+    )
+    finding = classify(raw)  # no UnicodeError
+    assert finding.kind in (Kind.HARD, Kind.OTHER, Kind.MALFORMED)

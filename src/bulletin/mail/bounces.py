@@ -35,13 +35,21 @@ import email.policy
 import enum
 import hashlib
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from flufl.bounce import all_failures
+
+from bulletin.mail.dsn import (
+    MAX_TEXT,
+    address_field,
+    clean,
+    header_text,
+    message_ids,
+    status_groups,
+)
 
 __all__ = [
     "HARD_CODES",
@@ -88,7 +96,6 @@ _UNSUBSCRIBE = re.compile(
     r"^\W*(?:please\s+)?(?:unsubscribe|remove)(?:\s+me)?(?:\s+from.*)?\W*$",
     re.IGNORECASE,
 )
-_MAX_TEXT = 500
 
 
 class Kind(enum.StrEnum):
@@ -171,7 +178,7 @@ def parse(raw: bytes) -> email.message.Message:
 
 def mail_id(message: email.message.Message, raw: bytes) -> str:
     """A mail's Message-ID, or ``sha256:`` and a digest of its bytes."""
-    found = _message_ids(_text(message.get("Message-ID")))
+    found = message_ids(header_text(message.get("Message-ID")))
     if found:
         return found[0]
     return "sha256:" + hashlib.sha256(raw).hexdigest()
@@ -220,17 +227,21 @@ def classify(
     """
     message = parse(raw) if message is None else message
     ident = mail_id(message, raw)
-    subject = _text(message.get("Subject"))
-    sender = parseaddr(_text(message.get("From")))[1]
-    base = _Head(ident, subject, sender, _text(message.get("Date")))
+    subject = header_text(message.get("Subject"))
+    sender = parseaddr(header_text(message.get("From")))[1]
+    base = _Head(ident, subject, sender, header_text(message.get("Date")))
     if not message.keys():
         return _found(base, Kind.MALFORMED, problem="not a mail: it has no headers")
     references = tuple(
-        _message_ids(
-            " ".join(_text(message.get(name)) for name in ("In-Reply-To", "References"))
+        message_ids(
+            " ".join(
+                header_text(message.get(name)) for name in ("In-Reply-To", "References")
+            )
         )
     )
-    if _is_report(message, "delivery-status"):
+    if _is_report(message, "delivery-status") or _is_report(
+        message, "global-delivery-status"
+    ):
         return _from_dsn(message, references, base)
     if _looks_bounced(message, subject, sender):
         finding = _from_flufl(message, references, base)
@@ -242,7 +253,7 @@ def classify(
         return _found(
             base,
             Kind.UNSUBSCRIBE,
-            bounces=(Bounce(sender, Kind.UNSUBSCRIBE, diagnostic=subject[:_MAX_TEXT]),)
+            bounces=(Bounce(sender, Kind.UNSUBSCRIBE, diagnostic=subject[:MAX_TEXT]),)
             if sender
             else (),
             original_ids=references,
@@ -286,8 +297,8 @@ def _from_dsn(
             detectors=("rfc3464",),
         )
     bounces: list[Bounce] = []
-    for fields in _status_groups(status_part):
-        recipient = _address_field(
+    for fields in status_groups(status_part):
+        recipient = address_field(
             fields.get("original-recipient") or fields.get("final-recipient", "")
         )
         if not recipient or "@" not in recipient:
@@ -295,7 +306,7 @@ def _from_dsn(
         action = fields.get("action", "").strip().lower()
         status = _CODE.search(fields.get("status", ""))
         code = status.group(0) if status else ""
-        diagnostic = _clean(fields.get("diagnostic-code", "").partition(";")[2])
+        diagnostic = clean(fields.get("diagnostic-code", "").partition(";")[2])
         if action in ("delivered", "relayed", "expanded"):
             continue
         if action == "delayed":
@@ -323,39 +334,6 @@ def _from_dsn(
     )
 
 
-def _status_groups(part: email.message.Message) -> Iterator[dict[str, str]]:
-    """The per-recipient field groups of a message/delivery-status part."""
-    payload = part.get_payload()
-    if isinstance(payload, list):
-        # compat32 parses the groups as header blocks: the first is per message.
-        blocks = [
-            {key.lower(): _text(value) for key, value in block.items()}
-            for block in payload
-            if isinstance(block, email.message.Message)
-        ]
-        yield from blocks[1:] if len(blocks) > 1 else blocks
-        return
-    text = payload if isinstance(payload, str) else ""
-    for block in re.split(r"\r?\n\s*\r?\n", text.strip())[1:] or [text]:
-        fields: dict[str, str] = {}
-        name = ""
-        for line in block.splitlines():
-            if line[:1] in (" ", "\t") and name:
-                fields[name] += " " + line.strip()
-            elif ":" in line:
-                name, _, value = line.partition(":")
-                name = name.strip().lower()
-                fields[name] = value.strip()
-        yield fields
-
-
-def _address_field(value: str) -> str:
-    """``rfc822; ann@example.org`` -> ``ann@example.org``."""
-    kind, _, address = value.partition(";")
-    address = (address if address else kind).strip().strip("<>").strip()
-    return address if len(address) <= 320 else ""
-
-
 def _returned_ids(message: email.message.Message) -> tuple[str, ...]:
     """Message-IDs of the returned message (message/rfc822 or text/rfc822-headers)."""
     found: list[str] = []
@@ -366,12 +344,12 @@ def _returned_ids(message: email.message.Message) -> tuple[str, ...]:
             if isinstance(inner, list) and inner:
                 first = inner[0]
                 if isinstance(first, email.message.Message):
-                    found += _message_ids(_text(first.get("Message-ID")))
+                    found += message_ids(header_text(first.get("Message-ID")))
         elif kind in ("text/rfc822-headers", "message/global-headers"):
             text = part.get_payload(decode=True)
             if isinstance(text, bytes):
                 headers = email.message_from_bytes(text, policy=email.policy.compat32)
-                found += _message_ids(_text(headers.get("Message-ID")))
+                found += message_ids(header_text(headers.get("Message-ID")))
     return tuple(found)
 
 
@@ -400,13 +378,15 @@ def _from_flufl(
     if not failed and "X-Failed-Recipients" in message:
         permanent = frozenset(
             address.encode()
-            for _, address in getaddresses([_text(message["X-Failed-Recipients"])])
+            for _, address in getaddresses(
+                [header_text(message["X-Failed-Recipients"])]
+            )
             if address
         )
         failed = sorted(permanent)
     if not failed:
         return None
-    body = _body_text(message)
+    body = _bodyheader_text(message)
     bounces = []
     for each in failed:
         address = each.decode("utf-8", "replace").strip("<>")
@@ -416,7 +396,7 @@ def _from_flufl(
         found = _CODE.search(text)
         code = found.group(0) if found else ""
         kind = severity(code, permanent=each in permanent, text=text)
-        bounces.append(Bounce(address, kind, code, _clean(text)))
+        bounces.append(Bounce(address, kind, code, clean(text)))
     if not bounces:
         return None
     return _found(
@@ -437,7 +417,7 @@ def _near(body: str, address: str) -> str:
     return " ".join(line.strip() for line in lines[:20])
 
 
-def _body_text(message: email.message.Message) -> str:
+def _bodyheader_text(message: email.message.Message) -> str:
     parts: list[str] = []
     for part in message.walk():
         if part.get_content_maintype() == "text" and len(parts) < 4:
@@ -453,7 +433,7 @@ def _body_text(message: email.message.Message) -> str:
 
 def _body_ids(body: str) -> list[str]:
     """Message-IDs a bounce quotes in its text (``Message-ID: <...>``)."""
-    return _message_ids(
+    return message_ids(
         " ".join(re.findall(r"(?im)^\s*message-id:\s*(<[^>\s]+>)", body))
     )
 
@@ -482,7 +462,7 @@ def _asks_to_unsubscribe(
     if not unsubscribe:
         return False
     delivered = " ".join(
-        _text(value)
+        header_text(value)
         for name in ("To", "Cc", "Delivered-To", "X-Original-To")
         for value in message.get_all(name, [])
     )
@@ -507,25 +487,3 @@ _ORDER = (Kind.HARD, Kind.SOFT, Kind.BLOCKED, Kind.DELAYED)
 def _worst(bounces: list[Bounce]) -> Kind:
     kinds = {bounce.kind for bounce in bounces}
     return next(kind for kind in _ORDER if kind in kinds)
-
-
-def _message_ids(text: str) -> list[str]:
-    return re.findall(r"<[^<>\s@]+@[^<>\s]+>", text)
-
-
-def _text(value: object) -> str:
-    """A header's value as text: encoded words decoded, never an exception."""
-    if value is None:
-        return ""
-    try:
-        text = str(make_header(decode_header(str(value))))
-    except (LookupError, ValueError, UnicodeError, TypeError):
-        text = str(value)
-    return _clean(text, limit=2_000)
-
-
-def _clean(text: str, *, limit: int = _MAX_TEXT) -> str:
-    """One line of printable text, at most ``limit`` characters."""
-    text = re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:limit]
