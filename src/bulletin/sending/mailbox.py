@@ -372,13 +372,14 @@ class LocalMailbox:
             for key in box.iterkeys():
                 ref = str(key)
                 try:
-                    raw = box.get_bytes(key)
+                    with box.get_file(key) as file:  # never more than one too many
+                        raw = file.read(_MAX_MAIL + 1)
                 except (OSError, KeyError) as error:
                     yield Mail(ref, None, f"cannot be read: {printable(str(error))}")
                     continue
                 if len(raw) > _MAX_MAIL:
                     yield Mail(
-                        ref, None, f"too big to be a bounce ({len(raw):,} bytes)"
+                        ref, None, f"too big to be a bounce (over {_MAX_MAIL:,} bytes)"
                     )
                     continue
                 yield Mail(ref, raw)
