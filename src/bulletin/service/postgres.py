@@ -146,10 +146,11 @@ class PostgresStore:
         return events
 
     def check(self) -> None:
+        connection = self._connection()
         try:
-            self._connection().execute("SELECT 1").fetchall()
+            connection.execute("SELECT 1").fetchall()
         except self._psycopg.OperationalError:
-            self._connection().close()
+            connection.close()  # the next use opens another
             raise
 
     def close(self) -> None:

@@ -93,7 +93,8 @@ class SQLiteStore:
                 )
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite may have rolled back already
+                connection.execute("ROLLBACK")
             raise
         return changed.rowcount > 0
 
