@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bulletin.cli.base import app, reported
+from bulletin.errors import ServiceError
 
 __all__ = ["serve_command"]
 
@@ -22,8 +23,7 @@ def serve_command(
         ),
     ] = "127.0.0.1",
     port: Annotated[
-        int,
-        typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on."),
+        int, typer.Option("--port", "-p", help="Port to listen on (1-65535).")
     ] = 8080,
     database: Annotated[
         str,
@@ -76,6 +76,9 @@ def serve_command(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
     with reported():
+        if not 0 < port < 65536:
+            # Checked here: typer's own range check costs every command its speed.
+            raise ServiceError(f"--port {port} is not a port; give one from 1 to 65535")
         config = service_config(Path.cwd(), list_id=list_id)
         typer.echo(
             f"Unsubscribe service for {config.list_id} on http://{host}:{port} "
